@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Rex developer entry points; see README.md.
+
+.PHONY: all test demo check series prepare shell
+
+all: test
+
+test:
+	scripts/rex.sh test
+
+demo:
+	scripts/rex.sh demo
+
+check:
+	scripts/rex.sh check
+
+series:
+	scripts/rex.sh series
+
+prepare:
+	scripts/rex.sh prepare
+
+shell:
+	scripts/env.sh shell

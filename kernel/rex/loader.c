@@ -1,0 +1,624 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rex image loader: validate an ELF64 x86-64 position-independent image,
+ * map it into BPF executable memory, apply its relocations and protect it.
+ *
+ * The image is the kernel's own copy of what user space passed; nothing here
+ * reads user memory.  Every offset, size and index taken from the image is
+ * checked before use, and every rejection leaves one line in the BPF log
+ * that names the offending item.
+ */
+
+#include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
+#include <linux/elf.h>
+#include <linux/filter.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/set_memory.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+#include <linux/vmalloc.h>
+#include <asm/ibt.h>
+
+#include "rex.h"
+
+#define REX_MAX_SEGMENTS	16
+
+/* Dynamic tags from the ELF gABI that uapi/linux/elf.h does not define. */
+#define REX_DT_INIT_ARRAY	25
+#define REX_DT_FINI_ARRAY	26
+#define REX_DT_PREINIT_ARRAY	32
+
+/* One PT_LOAD segment, page-rounded: [start, end) relative to the base. */
+struct rex_seg {
+	u64 vaddr;
+	u64 memsz;
+	u64 start;
+	u64 end;
+	u32 flags;
+};
+
+struct rex_elf {
+	const u8 *data;
+	size_t len;
+	const Elf64_Ehdr *ehdr;
+	struct rex_seg segs[REX_MAX_SEGMENTS];
+	unsigned int nsegs;
+	u64 span;
+	const Elf64_Phdr *dynamic;
+	const Elf64_Phdr *relro;
+	const Elf64_Sym *syms;
+	unsigned int nsyms;
+	const char *strtab;
+	size_t strsz;
+	unsigned int dynsym_idx;
+	struct bpf_verifier_log *log;
+};
+
+#define rex_err(elf, fmt, ...) \
+	bpf_log((elf)->log, "rex: " fmt "\n", ##__VA_ARGS__)
+
+/* Is [off, off + size) inside the file? */
+static bool in_file(const struct rex_elf *elf, u64 off, u64 size)
+{
+	u64 end;
+
+	return !check_add_overflow(off, size, &end) && end <= elf->len;
+}
+
+static int check_ehdr(struct rex_elf *elf)
+{
+	const Elf64_Ehdr *eh = elf->ehdr;
+
+	if (elf->len < sizeof(*eh)) {
+		rex_err(elf, "image of %zu bytes is too small for an ELF header", elf->len);
+		return -EINVAL;
+	}
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG)) {
+		rex_err(elf, "not an ELF image (bad magic)");
+		return -EINVAL;
+	}
+	if (eh->e_ident[EI_CLASS] != ELFCLASS64) {
+		rex_err(elf, "ELF class %u is not ELFCLASS64", eh->e_ident[EI_CLASS]);
+		return -EINVAL;
+	}
+	if (eh->e_ident[EI_DATA] != ELFDATA2LSB) {
+		rex_err(elf, "ELF data encoding %u is not little-endian", eh->e_ident[EI_DATA]);
+		return -EINVAL;
+	}
+	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT) {
+		rex_err(elf, "unsupported ELF version");
+		return -EINVAL;
+	}
+	if (eh->e_type != ET_DYN) {
+		rex_err(elf, "ELF type %u is not ET_DYN (position-independent)", eh->e_type);
+		return -EINVAL;
+	}
+	if (eh->e_machine != EM_X86_64) {
+		rex_err(elf, "ELF machine %u is not x86-64", eh->e_machine);
+		return -EINVAL;
+	}
+	if (eh->e_ehsize != sizeof(*eh) || eh->e_phentsize != sizeof(Elf64_Phdr)) {
+		rex_err(elf, "bad ELF header or program header size");
+		return -EINVAL;
+	}
+	if (!eh->e_phnum ||
+	    !in_file(elf, eh->e_phoff, (u64)eh->e_phnum * sizeof(Elf64_Phdr)) ||
+	    !IS_ALIGNED(eh->e_phoff, 8)) {
+		rex_err(elf, "program header table (%u entries at %#llx) outside the image",
+			eh->e_phnum, eh->e_phoff);
+		return -EINVAL;
+	}
+	if (!eh->e_shnum) {
+		rex_err(elf, "image has no section headers");
+		return -EINVAL;
+	}
+	if (eh->e_shentsize != sizeof(Elf64_Shdr) ||
+	    !in_file(elf, eh->e_shoff, (u64)eh->e_shnum * sizeof(Elf64_Shdr)) ||
+	    !IS_ALIGNED(eh->e_shoff, 8)) {
+		rex_err(elf, "section header table (%u entries at %#llx) outside the image",
+			eh->e_shnum, eh->e_shoff);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int add_segment(struct rex_elf *elf, unsigned int i, const Elf64_Phdr *ph)
+{
+	struct rex_seg *seg;
+	u64 end;
+
+	if (elf->nsegs == REX_MAX_SEGMENTS) {
+		rex_err(elf, "more than %u loadable segments", REX_MAX_SEGMENTS);
+		return -E2BIG;
+	}
+	if ((ph->p_flags & PF_W) && (ph->p_flags & PF_X)) {
+		rex_err(elf, "segment %u is both writable and executable", i);
+		return -EACCES;
+	}
+	if (!ph->p_memsz || ph->p_filesz > ph->p_memsz) {
+		rex_err(elf, "segment %u: file size %#llx, memory size %#llx", i,
+			ph->p_filesz, ph->p_memsz);
+		return -EINVAL;
+	}
+	if (!in_file(elf, ph->p_offset, ph->p_filesz)) {
+		rex_err(elf, "segment %u: file range outside the image", i);
+		return -EINVAL;
+	}
+	if (ph->p_align < PAGE_SIZE || !is_power_of_2(ph->p_align) ||
+	    (ph->p_vaddr & ~PAGE_MASK) != (ph->p_offset & ~PAGE_MASK)) {
+		rex_err(elf, "segment %u is not page-aligned (align %#llx, vaddr %#llx, offset %#llx)",
+			i, ph->p_align, ph->p_vaddr, ph->p_offset);
+		return -EINVAL;
+	}
+	if (check_add_overflow(ph->p_vaddr, ph->p_memsz, &end) ||
+	    end > REX_IMAGE_SIZE_MAX) {
+		rex_err(elf, "segment %u ends beyond the %u byte image limit", i,
+			REX_IMAGE_SIZE_MAX);
+		return -E2BIG;
+	}
+
+	seg = &elf->segs[elf->nsegs];
+	seg->vaddr = ph->p_vaddr;
+	seg->memsz = ph->p_memsz;
+	seg->start = round_down(ph->p_vaddr, PAGE_SIZE);
+	seg->end = round_up(end, PAGE_SIZE);
+	seg->flags = ph->p_flags;
+	/* Permissions are per page: segments must not share one. */
+	if (elf->nsegs && seg->start < elf->segs[elf->nsegs - 1].end) {
+		rex_err(elf, "segment %u overlaps or precedes the previous segment's pages", i);
+		return -EINVAL;
+	}
+	elf->nsegs++;
+	elf->span = seg->end;
+	return 0;
+}
+
+static int check_phdrs(struct rex_elf *elf)
+{
+	const Elf64_Phdr *phdrs = (const void *)(elf->data + elf->ehdr->e_phoff);
+	bool text = false;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < elf->ehdr->e_phnum; i++) {
+		const Elf64_Phdr *ph = &phdrs[i];
+
+		switch (ph->p_type) {
+		case PT_LOAD:
+			err = add_segment(elf, i, ph);
+			if (err)
+				return err;
+			text |= !!(ph->p_flags & PF_X);
+			break;
+		case PT_DYNAMIC:
+			if (elf->dynamic || !in_file(elf, ph->p_offset, ph->p_filesz) ||
+			    !IS_ALIGNED(ph->p_offset, 8)) {
+				rex_err(elf, "bad dynamic segment %u", i);
+				return -EINVAL;
+			}
+			elf->dynamic = ph;
+			break;
+		case PT_GNU_RELRO:
+			elf->relro = ph;
+			break;
+		case PT_GNU_STACK:
+			if (ph->p_flags & PF_X) {
+				rex_err(elf, "image asks for an executable stack");
+				return -EACCES;
+			}
+			break;
+		case PT_TLS:
+			rex_err(elf, "segment %u: thread-local storage is not supported", i);
+			return -EINVAL;
+		case PT_INTERP:
+			rex_err(elf, "segment %u: image asks for an interpreter", i);
+			return -EINVAL;
+		case PT_NULL:
+		case PT_NOTE:
+		case PT_PHDR:
+		case PT_GNU_EH_FRAME:
+		case PT_GNU_PROPERTY:
+			break;
+		default:
+			rex_err(elf, "segment %u: unsupported program header type %#x", i,
+				ph->p_type);
+			return -EINVAL;
+		}
+	}
+	if (!text) {
+		rex_err(elf, "image has no executable segment");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Dynamic tags that ask for something Rex does not do. */
+static int check_dynamic(struct rex_elf *elf)
+{
+	const Elf64_Dyn *dyn;
+	size_t i, n;
+
+	if (!elf->dynamic)
+		return 0;
+	dyn = (const void *)(elf->data + elf->dynamic->p_offset);
+	n = elf->dynamic->p_filesz / sizeof(*dyn);
+	for (i = 0; i < n && dyn[i].d_tag != DT_NULL; i++) {
+		switch (dyn[i].d_tag) {
+		case DT_NEEDED:
+			rex_err(elf, "image depends on a shared library (DT_NEEDED)");
+			return -EINVAL;
+		case DT_TEXTREL:
+			rex_err(elf, "image has text relocations (DT_TEXTREL)");
+			return -EINVAL;
+		case DT_INIT:
+		case DT_FINI:
+		case REX_DT_INIT_ARRAY:
+		case REX_DT_FINI_ARRAY:
+		case REX_DT_PREINIT_ARRAY:
+			rex_err(elf, "image has constructors or destructors (dynamic tag %lld)",
+				dyn[i].d_tag);
+			return -EINVAL;
+		case DT_REL:
+			rex_err(elf, "REL relocations are not supported, only RELA");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static const Elf64_Shdr *shdr(const struct rex_elf *elf, unsigned int i)
+{
+	return (const Elf64_Shdr *)(elf->data + elf->ehdr->e_shoff) + i;
+}
+
+/* Find and check .dynsym and its string table. */
+static int find_dynsym(struct rex_elf *elf)
+{
+	const Elf64_Shdr *sh, *str;
+	unsigned int i;
+
+	for (i = 0; i < elf->ehdr->e_shnum; i++) {
+		sh = shdr(elf, i);
+		if (sh->sh_type != SHT_DYNSYM)
+			continue;
+		if (elf->syms) {
+			rex_err(elf, "section %u: more than one dynamic symbol table", i);
+			return -EINVAL;
+		}
+		if (sh->sh_entsize != sizeof(Elf64_Sym) ||
+		    !in_file(elf, sh->sh_offset, sh->sh_size) ||
+		    !IS_ALIGNED(sh->sh_offset, 8) ||
+		    sh->sh_size / sizeof(Elf64_Sym) > U32_MAX) {
+			rex_err(elf, "section %u: bad dynamic symbol table", i);
+			return -EINVAL;
+		}
+		if (sh->sh_link >= elf->ehdr->e_shnum) {
+			rex_err(elf, "section %u: string table index %u out of range", i,
+				sh->sh_link);
+			return -EINVAL;
+		}
+		str = shdr(elf, sh->sh_link);
+		if (str->sh_type != SHT_STRTAB || !str->sh_size ||
+		    !in_file(elf, str->sh_offset, str->sh_size) ||
+		    elf->data[str->sh_offset + str->sh_size - 1] != '\0') {
+			rex_err(elf, "section %u: bad dynamic string table", sh->sh_link);
+			return -EINVAL;
+		}
+		elf->syms = (const void *)(elf->data + sh->sh_offset);
+		elf->nsyms = sh->sh_size / sizeof(Elf64_Sym);
+		elf->strtab = (const char *)elf->data + str->sh_offset;
+		elf->strsz = str->sh_size;
+		elf->dynsym_idx = i;
+	}
+	if (!elf->syms) {
+		rex_err(elf, "image has no dynamic symbol table");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *sym_name(const struct rex_elf *elf, const Elf64_Sym *sym)
+{
+	return sym->st_name < elf->strsz ? elf->strtab + sym->st_name : "<bad name>";
+}
+
+/* The segment containing [vaddr, vaddr + size), or NULL. */
+static const struct rex_seg *find_seg(const struct rex_elf *elf, u64 vaddr, u64 size)
+{
+	unsigned int i;
+	u64 end;
+
+	if (check_add_overflow(vaddr, size, &end))
+		return NULL;
+	for (i = 0; i < elf->nsegs; i++) {
+		const struct rex_seg *seg = &elf->segs[i];
+
+		if (vaddr >= seg->vaddr && end <= seg->vaddr + seg->memsz)
+			return seg;
+	}
+	return NULL;
+}
+
+static void map_segments(struct rex_elf *elf, u8 *base)
+{
+	const Elf64_Phdr *phdrs = (const void *)(elf->data + elf->ehdr->e_phoff);
+	unsigned int i;
+
+	for (i = 0; i < elf->ehdr->e_phnum; i++) {
+		if (phdrs[i].p_type != PT_LOAD)
+			continue;
+		memcpy(base + phdrs[i].p_vaddr, elf->data + phdrs[i].p_offset,
+		       phdrs[i].p_filesz);
+	}
+}
+
+/* Value of the symbol a relocation refers to, as an address in the mapping. */
+static int resolve_sym(struct rex_elf *elf, u8 *base, u32 idx, unsigned int sec,
+		       size_t rel, u64 *val)
+{
+	const Elf64_Sym *sym;
+
+	if (idx >= elf->nsyms) {
+		rex_err(elf, "relocation %zu in section %u: symbol index %u out of range",
+			rel, sec, idx);
+		return -EINVAL;
+	}
+	sym = &elf->syms[idx];
+	if (sym->st_shndx == SHN_UNDEF) {
+		rex_err(elf, "unresolved import '%s'", sym_name(elf, sym));
+		return -ENOENT;
+	}
+	if (sym->st_shndx == SHN_ABS || sym->st_value >= elf->span) {
+		rex_err(elf, "relocation %zu in section %u: symbol '%s' lies outside the image",
+			rel, sec, sym_name(elf, sym));
+		return -EINVAL;
+	}
+	*val = (u64)base + sym->st_value;
+	return 0;
+}
+
+static int apply_rela_section(struct rex_elf *elf, u8 *base, unsigned int sec)
+{
+	const Elf64_Shdr *sh = shdr(elf, sec);
+	const Elf64_Rela *rela;
+	size_t i, n;
+	int err;
+
+	if (sh->sh_entsize != sizeof(*rela) || !in_file(elf, sh->sh_offset, sh->sh_size) ||
+	    !IS_ALIGNED(sh->sh_offset, 8)) {
+		rex_err(elf, "section %u: bad relocation table", sec);
+		return -EINVAL;
+	}
+	if (sh->sh_link != elf->dynsym_idx) {
+		rex_err(elf, "section %u: relocations do not refer to the dynamic symbol table",
+			sec);
+		return -EINVAL;
+	}
+	rela = (const void *)(elf->data + sh->sh_offset);
+	n = sh->sh_size / sizeof(*rela);
+	for (i = 0; i < n; i++) {
+		u32 type = ELF64_R_TYPE(rela[i].r_info);
+		u32 sym = ELF64_R_SYM(rela[i].r_info);
+		const struct rex_seg *seg;
+		u64 val;
+
+		if (type == R_X86_64_NONE)
+			continue;
+		seg = find_seg(elf, rela[i].r_offset, sizeof(u64));
+		if (!seg || !(seg->flags & PF_W)) {
+			rex_err(elf, "relocation %zu in section %u: offset %#llx is not inside a writable segment",
+				i, sec, rela[i].r_offset);
+			return -EINVAL;
+		}
+		switch (type) {
+		case R_X86_64_RELATIVE:
+			if (sym) {
+				rex_err(elf, "relocation %zu in section %u: relative relocation with a symbol",
+					i, sec);
+				return -EINVAL;
+			}
+			val = (u64)base + rela[i].r_addend;
+			break;
+		case R_X86_64_64:
+			err = resolve_sym(elf, base, sym, sec, i, &val);
+			if (err)
+				return err;
+			val += rela[i].r_addend;
+			break;
+		case R_X86_64_GLOB_DAT:
+		case R_X86_64_JUMP_SLOT:
+			err = resolve_sym(elf, base, sym, sec, i, &val);
+			if (err)
+				return err;
+			break;
+		default:
+			rex_err(elf, "relocation %zu in section %u: unsupported type %u", i, sec,
+				type);
+			return -EINVAL;
+		}
+		put_unaligned(val, (u64 *)(base + rela[i].r_offset));
+	}
+	return 0;
+}
+
+static int apply_relocations(struct rex_elf *elf, u8 *base)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < elf->ehdr->e_shnum; i++) {
+		switch (shdr(elf, i)->sh_type) {
+		case SHT_RELA:
+			err = apply_rela_section(elf, base, i);
+			if (err)
+				return err;
+			break;
+		case SHT_REL:
+			rex_err(elf, "section %u: REL relocations are not supported, only RELA", i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int find_entry(struct rex_elf *elf, u8 *base, const char *name, rex_entry_t *entry)
+{
+	const struct rex_seg *seg;
+	const Elf64_Sym *sym;
+	unsigned int i;
+
+	for (i = 1; i < elf->nsyms; i++) {
+		sym = &elf->syms[i];
+		if (sym->st_shndx != SHN_UNDEF && !strcmp(sym_name(elf, sym), name))
+			break;
+	}
+	if (i == elf->nsyms) {
+		rex_err(elf, "entry symbol '%s' not found", name);
+		return -ENOENT;
+	}
+	if (ELF64_ST_TYPE(sym->st_info) != STT_FUNC) {
+		rex_err(elf, "entry symbol '%s' is not a function", name);
+		return -EINVAL;
+	}
+	seg = find_seg(elf, sym->st_value, 4);
+	if (!seg || !(seg->flags & PF_X)) {
+		rex_err(elf, "entry symbol '%s' is not in an executable segment", name);
+		return -EINVAL;
+	}
+#ifdef CONFIG_X86_KERNEL_IBT
+	if (cpu_feature_enabled(X86_FEATURE_IBT) &&
+	    !__is_endbr(get_unaligned((u32 *)(base + sym->st_value)))) {
+		rex_err(elf, "entry symbol '%s' does not start with ENDBR64 (build with -fcf-protection=branch)",
+			name);
+		return -EINVAL;
+	}
+#endif
+	*entry = (rex_entry_t)(base + sym->st_value);
+	return 0;
+}
+
+static int protect(struct rex_elf *elf, u8 *base)
+{
+	unsigned long addr;
+	unsigned int i;
+	int err = 0;
+
+	set_vm_flush_reset_perms(base);
+	for (i = 0; i < elf->nsegs && !err; i++) {
+		const struct rex_seg *seg = &elf->segs[i];
+		int pages = (seg->end - seg->start) >> PAGE_SHIFT;
+
+		addr = (unsigned long)base + seg->start;
+		if (seg->flags & PF_X)
+			err = set_memory_rox(addr, pages);
+		else if (!(seg->flags & PF_W))
+			err = set_memory_ro(addr, pages);
+	}
+	if (!err && elf->relro) {
+		u64 start = round_down(elf->relro->p_vaddr, PAGE_SIZE);
+		u64 end = round_down(elf->relro->p_vaddr + elf->relro->p_memsz, PAGE_SIZE);
+
+		if (end > start)
+			err = set_memory_ro((unsigned long)base + start,
+					    (end - start) >> PAGE_SHIFT);
+	}
+	if (err)
+		rex_err(elf, "cannot set page permissions (%d)", err);
+	return err;
+}
+
+static int check_relro(struct rex_elf *elf)
+{
+	const struct rex_seg *seg;
+
+	if (!elf->relro)
+		return 0;
+	seg = find_seg(elf, elf->relro->p_vaddr, elf->relro->p_memsz);
+	if (!seg || !(seg->flags & PF_W)) {
+		rex_err(elf, "RELRO range is not inside one writable segment");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * rex_image_load() - validate, map and relocate a Rex ELF image
+ * @img: filled in on success
+ * @data: the kernel's copy of the image
+ * @len: size of @data in bytes
+ * @entry: name of the entry symbol
+ * @log: BPF log that receives one line naming the problem on failure
+ *
+ * Return: 0 on success, a negative errno otherwise; nothing is left
+ * allocated on failure.
+ */
+int rex_image_load(struct rex_image *img, const void *data, size_t len,
+		   const char *entry, struct bpf_verifier_log *log)
+{
+	struct rex_elf *elf;
+	rex_entry_t fn;
+	u8 *base;
+	int err;
+
+	elf = kzalloc(sizeof(*elf), GFP_KERNEL);
+	if (!elf)
+		return -ENOMEM;
+	elf->data = data;
+	elf->len = len;
+	elf->ehdr = data;
+	elf->log = log;
+
+	err = check_ehdr(elf);
+	err = err ?: check_phdrs(elf);
+	err = err ?: check_dynamic(elf);
+	err = err ?: check_relro(elf);
+	err = err ?: find_dynsym(elf);
+	if (err)
+		goto out;
+
+	err = bpf_jit_charge_modmem(elf->span);
+	if (err) {
+		rex_err(elf, "executable memory limit reached");
+		goto out;
+	}
+	base = bpf_jit_alloc_exec(elf->span);
+	if (!base) {
+		bpf_jit_uncharge_modmem(elf->span);
+		err = -ENOMEM;
+		goto out;
+	}
+	memset(base, 0, elf->span);
+
+	map_segments(elf, base);
+	err = apply_relocations(elf, base);
+	err = err ?: find_entry(elf, base, entry, &fn);
+	err = err ?: protect(elf, base);
+	if (err) {
+		bpf_jit_free_exec(base);
+		bpf_jit_uncharge_modmem(elf->span);
+		goto out;
+	}
+	img->base = base;
+	img->size = elf->span;
+	img->entry = fn;
+out:
+	kfree(elf);
+	return err;
+}
+
+/**
+ * rex_image_free() - unmap an image loaded by rex_image_load()
+ * @img: the image; may be empty
+ *
+ * Context: process context, may sleep.
+ */
+void rex_image_free(struct rex_image *img)
+{
+	if (!img->base)
+		return;
+	bpf_jit_free_exec(img->base);
+	bpf_jit_uncharge_modmem(img->size);
+	img->base = NULL;
+}

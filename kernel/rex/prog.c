@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rex programs as BPF programs: BPF_PROG_LOAD with BPF_F_REX, the run-time
+ * dispatcher behind bpf_prog::bpf_func, and the free path.
+ */
+
+#include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/rex.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <crypto/sha2.h>
+
+#include "rex.h"
+
+/*
+ * bpf_func of every Rex program.  The BPF run path passes the program's
+ * insnsi as the second argument, which lets the dispatcher find the program
+ * without a Rex branch in bpf_prog_run().  The entry point is native code
+ * with no kCFI type hash in front of it, hence __nocfi.
+ */
+static __nocfi unsigned int rex_dispatch(const void *ctx, const struct bpf_insn *insn)
+{
+	const struct bpf_prog *prog = container_of(insn, struct bpf_prog, insnsi[0]);
+
+	return prog->aux->rex->image.entry(ctx);
+}
+
+/**
+ * rex_prog_check_attr() - privilege and shape checks of a Rex BPF_PROG_LOAD
+ * @attr: the BPF_PROG_LOAD attributes, with BPF_F_REX set in prog_flags
+ *
+ * Called by bpf_prog_load() in place of its instruction count check.  A Rex
+ * program is native kernel code: loading one needs CAP_SYS_ADMIN in the
+ * initial user namespace and cannot be delegated through a BPF token.
+ *
+ * Return: 0 if the load may proceed, -EPERM or -EINVAL otherwise.
+ */
+int rex_prog_check_attr(const union bpf_attr *attr)
+{
+	if ((attr->prog_flags & BPF_F_TOKEN_FD) || !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (attr->insn_cnt || attr->insns)
+		return -EINVAL;
+	return 0;
+}
+
+/* Attributes that only make sense for bytecode, or are not supported yet. */
+static int check_attr(const union bpf_attr *attr, struct bpf_verifier_log *log)
+{
+	if (attr->prog_type != BPF_PROG_TYPE_XDP) {
+		bpf_log(log, "rex: program type %u is not supported\n", attr->prog_type);
+		return -EINVAL;
+	}
+	if (attr->prog_flags & ~BPF_F_REX) {
+		bpf_log(log, "rex: prog_flags %#x are not supported with BPF_F_REX\n",
+			attr->prog_flags & ~BPF_F_REX);
+		return -EINVAL;
+	}
+	if (attr->prog_btf_fd || attr->func_info_cnt || attr->line_info_cnt ||
+	    attr->core_relo_cnt || attr->attach_btf_id || attr->attach_prog_fd ||
+	    attr->prog_ifindex || attr->expected_attach_type) {
+		bpf_log(log, "rex: BTF, attach target and offload attributes are not supported\n");
+		return -EINVAL;
+	}
+	if (attr->fd_array || attr->fd_array_cnt) {
+		bpf_log(log, "rex: fd_array is not supported\n");
+		return -EINVAL;
+	}
+	if (attr->signature || attr->signature_size || attr->keyring_id) {
+		bpf_log(log, "rex: signed images are not supported\n");
+		return -EOPNOTSUPP;
+	}
+	if (!attr->rex_image || !attr->rex_entry) {
+		bpf_log(log, "rex: rex_image and rex_entry are required\n");
+		return -EINVAL;
+	}
+	if (!attr->rex_image_size || attr->rex_image_size > REX_IMAGE_SIZE_MAX) {
+		bpf_log(log, "rex: image size %u is not in 1..%u\n", attr->rex_image_size,
+			REX_IMAGE_SIZE_MAX);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+static int load(struct bpf_prog *prog, const union bpf_attr *attr,
+		struct bpf_verifier_log *log)
+{
+	u8 digest[SHA256_DIGEST_SIZE];
+	struct rex_prog *rex;
+	char *entry = NULL;
+	void *image = NULL;
+	long len;
+	int err;
+
+	err = check_attr(attr, log);
+	if (err)
+		return err;
+
+	entry = kmalloc(REX_ENTRY_NAME_MAX, GFP_KERNEL);
+	image = kvmalloc(attr->rex_image_size, GFP_KERNEL_ACCOUNT);
+	rex = kzalloc(sizeof(*rex), GFP_KERNEL_ACCOUNT);
+	err = -ENOMEM;
+	if (!entry || !image || !rex)
+		goto out;
+
+	len = strncpy_from_user(entry, u64_to_user_ptr(attr->rex_entry), REX_ENTRY_NAME_MAX);
+	if (len < 0) {
+		err = len;
+		goto out;
+	}
+	if (len == 0 || len == REX_ENTRY_NAME_MAX) {
+		bpf_log(log, "rex: entry symbol name is empty or longer than %u bytes\n",
+			REX_ENTRY_NAME_MAX - 1);
+		err = -EINVAL;
+		goto out;
+	}
+
+	/* The one and only read of the image from user memory. */
+	err = -EFAULT;
+	if (copy_from_user(image, u64_to_user_ptr(attr->rex_image), attr->rex_image_size))
+		goto out;
+
+	err = rex_image_load(&rex->image, image, attr->rex_image_size, entry, log);
+	if (err)
+		goto out;
+
+	sha256(image, attr->rex_image_size, digest);
+	memcpy(prog->tag, digest, sizeof(prog->tag));
+	prog->aux->rex = rex;
+	prog->bpf_func = rex_dispatch;
+	rex = NULL;
+out:
+	kfree(rex);
+	kvfree(image);
+	kfree(entry);
+	return err;
+}
+
+/**
+ * rex_prog_load() - load the native image of a Rex program
+ * @prog: the program being loaded by bpf_prog_load()
+ * @attr: the BPF_PROG_LOAD attributes
+ * @attr_log: where load errors are reported, as for the verifier
+ *
+ * Takes the place of the verifier and JIT for programs loaded with
+ * BPF_F_REX: copies the image from user memory once, validates, maps and
+ * relocates it, and points @prog's bpf_func at the Rex dispatcher.
+ *
+ * Context: process context, may sleep.
+ * Return: 0 on success, a negative errno otherwise, with a one-line
+ * reason in the log.  On failure nothing is attached to @prog.
+ */
+int rex_prog_load(struct bpf_prog *prog, const union bpf_attr *attr,
+		  struct bpf_log_attr *attr_log)
+{
+	struct bpf_verifier_log *log;
+	int err, ret;
+
+	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	if (!log)
+		return -ENOMEM;
+	err = bpf_vlog_init(log, attr_log->level, attr_log->ubuf, attr_log->size);
+	if (!err)
+		err = load(prog, attr, log);
+
+	/* Keep the load error even when finalizing the log succeeds. */
+	ret = bpf_log_attr_finalize(attr_log, log);
+	if (ret && !err) {
+		rex_prog_free(prog);
+		err = ret;
+	}
+	kfree(log);
+	return err;
+}
+
+/**
+ * rex_prog_free() - release the Rex part of a program
+ * @prog: a BPF program, Rex or not
+ *
+ * Called from the BPF free path before the JIT image is released.
+ *
+ * Context: process context, may sleep.
+ */
+void rex_prog_free(struct bpf_prog *prog)
+{
+	struct rex_prog *rex = prog->aux->rex;
+
+	if (!rex)
+		return;
+	rex_image_free(&rex->image);
+	kfree(rex);
+	prog->aux->rex = NULL;
+}

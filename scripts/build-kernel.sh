@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Configure and build the test kernel from the assembled tree (run inside
+# the environment).  The configuration is tinyconfig + scripts/config/vm.config
+# + every fragment given in REX_CONFIGS (default: the Rex selftest config),
+# merged the way "make kselftest-merge" merges selftest fragments.  The build
+# directory is $REX_CACHE/build/$REX_FLAVOR and is never cleaned, so rebuilds
+# are incremental; ccache catches the rest.
+. "$(dirname "$0")/lib.sh"
+
+TREE=${REX_TREE:-$REX_CACHE/linux}
+FLAVOR=${REX_FLAVOR:-test}
+OUT=$REX_CACHE/build/$FLAVOR
+configs=${REX_CONFIGS:-$TREE/tools/testing/selftests/rex/config}
+mkdir -p "$OUT"
+# One build per build directory at a time.
+exec 9>"$OUT/.rex-lock"
+flock 9
+
+kmake() { make -C "$TREE" O="$OUT" LLVM=1 -j"$REX_JOBS" "$@"; }
+
+# Rebuild the configuration only when an input changed.
+want=$(cat "$REX_SRC/scripts/config/vm.config" $configs | sha256sum | cut -c1-16)
+if [ "$(cat "$OUT/.rex-config" 2>/dev/null)" != "$want" ] || [ ! -f "$OUT/.config" ]; then
+	log "configuring $FLAVOR kernel"
+	kmake -s tinyconfig >/dev/null
+	(cd "$OUT" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" .config \
+		"$REX_SRC/scripts/config/vm.config" $configs >/dev/null)
+	kmake -s olddefconfig >/dev/null
+	missing=0
+	for f in "$REX_SRC/scripts/config/vm.config" $configs; do
+		while IFS= read -r line; do
+			case $line in CONFIG_*=*) ;; *) continue ;; esac
+			grep -qx "$line" "$OUT/.config" || {
+				echo "config: $line requested by $(basename "$f") but not set" >&2
+				missing=1
+			}
+		done < "$f"
+	done
+	[ $missing = 0 ] || die "kernel configuration is missing requested options"
+	echo "$want" > "$OUT/.rex-config"
+fi
+
+log "building $FLAVOR kernel in $OUT"
+kmake -s ${REX_KMAKE_ARGS:-} bzImage

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Static checks of the Rex series (run inside the environment, after the
+# tree is assembled and the kernel configured and built):
+#
+#   series      patches/ fresh, git am onto pristine, checkpatch --strict
+#   kernel-doc  scripts/kernel-doc -Wall on every Rex source file
+#   w1          W=1 build of kernel/rex/ with warnings as errors
+#   sparse      C=2 on kernel/rex/
+#   coccinelle  make coccicheck MODE=report M=kernel/rex
+#   bisect      every patch of the series builds (REX_CHECK_BISECT=0 skips)
+#
+# Each check prints "ok N check:NAME" or "not ok N check:NAME" (TAP) on
+# stdout, its findings as "# ..." lines.  Exit status is 0.
+. "$(dirname "$0")/lib.sh"
+
+TREE=$REX_CACHE/linux
+OUT=$REX_CACHE/build/${REX_FLAVOR:-test}
+REX_FILES=(kernel/rex/*.c kernel/rex/*.h include/linux/rex.h)
+n=0
+
+report() {	# name status output-file
+	n=$((n + 1))
+	sed 's/^/# /' "$3"
+	if [ "$2" = 0 ]; then
+		echo "ok $n check:$1"
+	else
+		echo "not ok $n check:$1"
+	fi
+}
+
+run_check() {	# name command...
+	local name=$1 out rc
+	shift
+	out=$(mktemp)
+	"$@" > "$out" 2>&1
+	rc=$?
+	report "$name" "$rc" "$out"
+	rm -f "$out"
+}
+
+kmake() { make -C "$TREE" O="$OUT" LLVM=1 -j"$REX_JOBS" "$@"; }
+
+# Fail when the output of a checker is not empty.
+quiet_or_fail() {	# command...
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	printf '%s\n' "$out" | grep -v '^$'
+	[ $rc = 0 ] && [ -z "$(printf '%s' "$out" | grep -v '^$')" ]
+}
+
+check_kdoc() {
+	cd "$TREE" && quiet_or_fail scripts/kernel-doc -Wall -none "${REX_FILES[@]}"
+}
+
+check_w1() {
+	local out
+	out=$(kmake -s W=1 KCFLAGS=-Werror kernel/rex/ 2>&1)
+	local rc=$?
+	printf '%s\n' "$out" | grep -v '^$'
+	[ $rc = 0 ] && ! printf '%s' "$out" | grep -q 'warning:'
+}
+
+check_sparse() {
+	local out
+	out=$(kmake -s C=2 kernel/rex/ 2>&1)
+	local rc=$?
+	printf '%s\n' "$out" | grep -v '^$'
+	[ $rc = 0 ] && ! printf '%s' "$out" | grep -qE 'warning:|error:'
+}
+
+check_cocci() {
+	local out
+	out=$(make -C "$TREE" -s coccicheck MODE=report M=kernel/rex J="$REX_JOBS" 2>&1)
+	local rc=$?
+	# coccicheck prints one line per finding, naming the file.
+	printf '%s\n' "$out" | grep -E '\.(c|h):[0-9]+' || true
+	[ $rc = 0 ] && ! printf '%s' "$out" | grep -qE '\.(c|h):[0-9]+'
+}
+
+run_check series python3 "$REX_SRC/scripts/series.py" check
+run_check kernel-doc check_kdoc
+run_check w1 check_w1
+run_check sparse check_sparse
+run_check coccinelle check_cocci
+if [ "${REX_CHECK_BISECT:-1}" = 1 ]; then
+	run_check bisect "$REX_SRC/scripts/bisect-build.sh"
+fi
+exit 0

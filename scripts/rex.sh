@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Entry point of the Rex tooling (called by the Makefile).
+#
+#   scripts/rex.sh prepare   environment, kernel source, tree, kernel build
+#   scripts/rex.sh check     static checks of the series
+#   scripts/rex.sh test      prepare + checks + kselftests in the VM, summary
+#   scripts/rex.sh demo      prepare + boot the VM and run the demo
+#   scripts/rex.sh series    regenerate patches/
+. "$(dirname "$0")/lib.sh"
+
+ENV=$REX_SRC/scripts/env.sh
+LOGDIR=$REX_CACHE/logs
+mkdir -p "$LOGDIR"
+
+prepare() {
+	local t0=$SECONDS
+	"$ENV" setup
+	"$REX_SRC/scripts/fetch-kernel.sh"
+	"$ENV" run bash -c 'scripts/tree.sh && scripts/build-kernel.sh'
+	log "prepared in $((SECONDS - t0)) s"
+}
+
+case ${1:-test} in
+prepare)
+	prepare
+	;;
+series)
+	"$ENV" setup
+	"$REX_SRC/scripts/fetch-kernel.sh"
+	"$ENV" run python3 scripts/series.py generate >/dev/null
+	log "patches/ regenerated"
+	;;
+check)
+	prepare
+	"$ENV" run scripts/check.sh | tee "$LOGDIR/checks.tap"
+	;;
+demo)
+	prepare
+	"$ENV" run scripts/vm.sh demo
+	;;
+test)
+	t0=$SECONDS
+	prepare
+	log "static checks"
+	"$ENV" run scripts/check.sh > "$LOGDIR/checks.tap"
+	grep -v '^ok ' "$LOGDIR/checks.tap" | grep -v '^# *$' | head -200 >&2 || true
+	rm -f "$LOGDIR/test-serial.log"
+	"$ENV" run scripts/vm.sh test
+	log "serial log of the test VM: $LOGDIR/test-serial.log"
+	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-serial.log" >&2 || true
+	log "make test took $((SECONDS - t0)) s"
+	"$ENV" run python3 scripts/summary.py /cache/logs/checks.tap /cache/logs/test-serial.log
+	;;
+*)
+	die "usage: $0 prepare|check|test|demo|series"
+	;;
+esac

@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the pristine kernel tree plus patches/series.manifest into the Rex
+patch series.
+
+  series.py build            commit the series onto the pristine tree in
+                             $REX_CACHE/series, print the head commit
+  series.py generate [DIR]   build, then write format-patch output into DIR
+                             (default: patches/ of this repository)
+  series.py check            fail if patches/ is stale, does not apply with
+                             git am, or checkpatch --strict reports errors
+                             or warnings (CHECKs are listed)
+"""
+
+import filecmp
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+SRC = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CACHE = os.environ.get("REX_CACHE", os.path.expanduser("~/.cache/rex"))
+TREE = os.path.join(CACHE, "linux")
+WORK = os.path.join(CACHE, "series")
+MANIFEST = os.path.join(SRC, "patches", "series.manifest")
+DIFFS = os.path.join(SRC, "patches", "diffs")
+DATE = "2026-01-01T00:00:00Z"
+# Identity and dates of the generated commits, fixed so that the series is
+# reproducible; the author comes from the manifest.
+IDENT = {"GIT_AUTHOR_DATE": DATE, "GIT_COMMITTER_DATE": DATE,
+         "GIT_AUTHOR_NAME": "Rex tooling", "GIT_AUTHOR_EMAIL": "rex@localhost",
+         "GIT_COMMITTER_NAME": "Rex tooling",
+         "GIT_COMMITTER_EMAIL": "rex@localhost"}
+# Where overlay files live; each must belong to exactly one patch.
+OVERLAY_ROOTS = ("arch", "Documentation", "include", "kernel", "samples",
+                 "tools")
+
+
+def die(msg):
+    sys.exit("series: " + msg)
+
+
+def git(*args, cwd=TREE, env=None, capture=True):
+    e = dict(os.environ)
+    e.update(IDENT)
+    if env:
+        e.update(env)
+    r = subprocess.run(["git"] + list(args), cwd=cwd, env=e, text=True,
+                       stdout=subprocess.PIPE if capture else None,
+                       stderr=subprocess.PIPE if capture else None)
+    if r.returncode:
+        die("git %s failed:\n%s%s" % (" ".join(args), r.stdout or "",
+                                      r.stderr or ""))
+    return (r.stdout or "").strip()
+
+
+def parse_manifest():
+    """Return (series, patches): dicts with headers and a 'body'."""
+    blocks, cur = [], None
+    with open(MANIFEST) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith("#") and cur is None:
+                continue
+            m = re.fullmatch(r"\[(series|patch)\]", line)
+            if m:
+                cur = {"kind": m.group(1), "body": [], "in_body": False}
+                blocks.append(cur)
+                continue
+            if cur is None:
+                continue
+            if not cur["in_body"]:
+                if line == "":
+                    cur["in_body"] = True
+                    continue
+                key, _, val = line.partition(":")
+                cur[key.strip()] = val.strip()
+            else:
+                cur["body"].append(line)
+    for b in blocks:
+        b["body"] = "\n".join(b["body"]).strip() + "\n"
+    series = [b for b in blocks if b["kind"] == "series"]
+    patches = [b for b in blocks if b["kind"] == "patch"]
+    if len(series) != 1 or not patches:
+        die("manifest needs one [series] and at least one [patch]")
+    return series[0], patches
+
+
+def overlay_files():
+    """Files of this repository that belong in the kernel tree."""
+    out = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "--"]
+                         + list(OVERLAY_ROOTS), cwd=SRC, text=True,
+                         stdout=subprocess.PIPE, check=True).stdout
+    return sorted(p for p in out.split() if os.path.isfile(os.path.join(SRC, p)))
+
+
+def patch_files(patch, all_files):
+    files = []
+    for spec in patch.get("files", "").split():
+        spec = spec.rstrip("/")
+        hit = [p for p in all_files if p == spec or p.startswith(spec + "/")]
+        if not hit:
+            die("%s: no file matches '%s'" % (patch["subject"], spec))
+        files += hit
+    return files
+
+
+def insert_maintainers(path):
+    with open(os.path.join(SRC, "MAINTAINERS-snippet")) as f:
+        snippet = f.read().rstrip("\n") + "\n"
+    name = snippet.split("\n", 1)[0]
+    with open(path) as f:
+        lines = f.read().split("\n")
+    # An entry header is a non-field line after a blank line, followed by
+    # a field line ("X:<tab>...").  Insert before the header that follows
+    # the greatest header sorting before ours.
+    headers = [i for i in range(1, len(lines) - 1)
+               if lines[i - 1] == "" and lines[i] and
+               not re.match(r"[A-Z]:\t", lines[i]) and
+               re.match(r"[A-Z]:\t", lines[i + 1])]
+    before = [i for i in headers if lines[i].upper() < name.upper()]
+    if not before:
+        die("no place for the MAINTAINERS entry")
+    prev = max(before, key=lambda i: lines[i].upper())
+    nxt = min(i for i in headers if i > prev)
+    lines[nxt:nxt] = snippet.rstrip("\n").split("\n") + [""]
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+
+
+def build():
+    series, patches = parse_manifest()
+    if not os.path.isdir(os.path.join(TREE, ".git")):
+        die("no kernel tree in %s (run scripts/fetch-kernel.sh)" % TREE)
+    if not os.path.isdir(WORK):
+        git("worktree", "prune")
+        git("worktree", "add", "-f", "--detach", WORK, "pristine")
+    git("checkout", "-q", "-f", "--detach", "pristine", cwd=WORK)
+    git("clean", "-q", "-fdx", cwd=WORK)
+
+    all_files = overlay_files()
+    claimed = {}
+    author = series["author"]
+    name, email = re.fullmatch(r"(.*) <(.*)>", author).groups()
+    for k in ("AUTHOR", "COMMITTER"):
+        IDENT["GIT_%s_NAME" % k] = name
+        IDENT["GIT_%s_EMAIL" % k] = email
+    for p in patches:
+        for f in patch_files(p, all_files):
+            if f in claimed:
+                die("%s belongs to two patches" % f)
+            claimed[f] = p["subject"]
+            dst = os.path.join(WORK, f)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy2(os.path.join(SRC, f), dst)
+            git("add", "-f", f, cwd=WORK)
+        for d in p.get("diffs", "").split():
+            git("apply", "--index", "--whitespace=nowarn",
+                os.path.join(DIFFS, d), cwd=WORK)
+        if p.get("maintainers") == "yes":
+            insert_maintainers(os.path.join(WORK, "MAINTAINERS"))
+            git("add", "MAINTAINERS", cwd=WORK)
+        msg = "%s\n\n%s\nSigned-off-by: %s\n" % (p["subject"], p["body"],
+                                                  author)
+        r = subprocess.run(["git", "commit", "-q", "-F", "-"], cwd=WORK,
+                           input=msg, text=True,
+                           env=dict(os.environ, **IDENT))
+        if r.returncode:
+            die("commit of '%s' failed (nothing to commit?)" % p["subject"])
+    missing = [f for f in all_files if f not in claimed]
+    if missing:
+        die("files in no patch of the manifest: " + " ".join(missing))
+    head = git("rev-parse", "HEAD", cwd=WORK)
+    git("update-ref", "refs/heads/rex", head)
+    return series, patches, head
+
+
+def generate(outdir):
+    series, patches, head = build()
+    tmp = tempfile.mkdtemp(prefix="rex-series-")
+    try:
+        git("format-patch", "-q", "--cover-letter", "--zero-commit",
+            "--no-signature", "--base=pristine", "--subject-prefix=" +
+            series["prefix"], "-o", tmp, "pristine.." + head, cwd=WORK)
+        cover = os.path.join(tmp, sorted(os.listdir(tmp))[0])
+        with open(cover) as f:
+            text = f.read()
+        text = text.replace("*** SUBJECT HERE ***", series["subject"])
+        text = text.replace("*** BLURB HERE ***", series["body"].rstrip("\n"))
+        with open(cover, "w") as f:
+            f.write(text)
+        os.makedirs(outdir, exist_ok=True)
+        for old in os.listdir(outdir):
+            if old.endswith(".patch"):
+                os.unlink(os.path.join(outdir, old))
+        for new in sorted(os.listdir(tmp)):
+            shutil.copy(os.path.join(tmp, new), outdir)
+    finally:
+        shutil.rmtree(tmp)
+    return head
+
+
+def run_checkpatch(paths):
+    bad = False
+    for p in paths:
+        r = subprocess.run(["perl", os.path.join(TREE, "scripts/checkpatch.pl"),
+                            "--strict", "--show-types", "--terse", p],
+                           cwd=TREE, text=True, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT)
+        out = r.stdout.strip()
+        errs = [l for l in out.splitlines() if " ERROR:" in l or
+                " WARNING:" in l]
+        checks = [l for l in out.splitlines() if " CHECK:" in l]
+        name = os.path.basename(p)
+        if errs:
+            bad = True
+            print("checkpatch: %s:\n  %s" % (name, "\n  ".join(errs)))
+        for c in checks:
+            print("checkpatch: %s: %s" % (name, c))
+    return not bad
+
+
+def check():
+    ok = True
+    committed = os.path.join(SRC, "patches")
+    tmp = tempfile.mkdtemp(prefix="rex-check-")
+    try:
+        generate(tmp)
+        want = sorted(f for f in os.listdir(tmp) if f.endswith(".patch"))
+        have = sorted(f for f in os.listdir(committed) if f.endswith(".patch"))
+        if want != have or any(not filecmp.cmp(os.path.join(tmp, f),
+                                               os.path.join(committed, f),
+                                               shallow=False) for f in want):
+            print("series: patches/ is stale: run 'make series' and commit")
+            ok = False
+        else:
+            print("series: patches/ is up to date (%d patches)" % (len(have) - 1))
+
+        # The committed series must apply to the pristine tree.
+        am = os.path.join(CACHE, "series-am")
+        if not os.path.isdir(am):
+            git("worktree", "prune")
+            git("worktree", "add", "-f", "--detach", am, "pristine")
+        subprocess.run(["git", "am", "--abort"], cwd=am,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        git("checkout", "-q", "-f", "--detach", "pristine", cwd=am)
+        git("clean", "-q", "-fdx", cwd=am)
+        paths = [os.path.join(committed, f) for f in have
+                 if not f.startswith("0000-")]
+        r = subprocess.run(["git", "am", "-q"] + paths, cwd=am, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           env=dict(os.environ, **IDENT))
+        if r.returncode:
+            print("series: git am of patches/ onto pristine failed:\n" + r.stdout)
+            subprocess.run(["git", "am", "--abort"], cwd=am)
+            ok = False
+        else:
+            print("series: git am onto pristine: ok")
+
+        if run_checkpatch(paths):
+            print("series: checkpatch --strict: no errors or warnings")
+        else:
+            ok = False
+    finally:
+        shutil.rmtree(tmp)
+    return ok
+
+
+def main():
+    cmd = sys.argv[1] if len(sys.argv) > 1 else "generate"
+    if cmd == "build":
+        print(build()[2])
+    elif cmd == "generate":
+        out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(SRC, "patches")
+        print(generate(out))
+    elif cmd == "check":
+        sys.exit(0 if check() else 1)
+    else:
+        die("usage: series.py build | generate [DIR] | check")
+
+
+if __name__ == "__main__":
+    main()

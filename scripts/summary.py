@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the TAP of the static checks and the serial log of the test VM into
+one result list and the closing line "N passed, N failed, N skipped".
+
+  summary.py CHECKS.tap SERIAL.log
+
+Test results are read like KernelCI reads them: every "ok"/"not ok" line
+at any nesting depth of the kselftest TAP is a result, except that a
+passing test program whose subtests were counted is not counted again.
+Any oops, BUG, WARNING, lockdep, KASAN or similar report in the kernel log
+is a failure of its own, as is a VM that did not finish the run.
+Exits 1 when anything failed.
+"""
+
+import re
+import sys
+
+RESULT = re.compile(r"^((?:# )*)(not )?ok \d+ ([^#]*?)\s*(# (SKIP|TIMEOUT).*)?$")
+SPLAT = re.compile(
+    r"\] (WARNING:|BUG:|Oops|Kernel panic|general protection fault|"
+    r"kernel BUG|UBSAN:|KASAN:|KFENCE:|INFO: task .* blocked|"
+    r"WARNING: possible|WARNING: suspicious RCU|"
+    r"watchdog: BUG|unreferenced object|kmemleak: .* new suspected)")
+
+
+def parse(lines, prefix):
+    """Yield (name, status) from TAP lines."""
+    results = []
+    pending = []    # subtest results of the program that is running
+    for line in lines:
+        line = line.rstrip("\r\n")
+        m = RESULT.match(line)
+        if not m:
+            continue
+        depth = len(m.group(1)) // 2
+        status = "skip" if m.group(5) == "SKIP" else (
+            "fail" if m.group(2) else "pass")
+        name = m.group(3).strip()
+        if depth >= 1:
+            pending.append((prefix + name, status))
+            continue
+        # A top-level result closes a test program.
+        results.extend(pending)
+        if status != "pass" or not pending:
+            results.append((prefix + name, status))
+        pending = []
+    return results + pending
+
+
+def main():
+    checks, serial = sys.argv[1], sys.argv[2]
+    results = []
+    with open(checks, errors="replace") as f:
+        results += parse(f, "")
+    try:
+        with open(serial, errors="replace") as f:
+            log = f.readlines()
+    except FileNotFoundError:
+        log = []
+    start = next((i for i, l in enumerate(log) if "REX-KSELFTEST-BEGIN" in l), None)
+    end = next((i for i, l in enumerate(log) if "REX-KSELFTEST-END" in l), None)
+    if start is None or end is None:
+        results.append(("vm:run-complete", "fail"))
+        print("# the VM did not complete the kselftest run; see %s" % serial)
+        tap = log[start + 1:] if start is not None else []
+    else:
+        results.append(("vm:run-complete", "pass"))
+        tap = log[start + 1:end]
+    results += parse(tap, "rex:")
+    splats = [l.rstrip() for l in log if SPLAT.search(l)]
+    for s in splats:
+        print("# kernel: %s" % s)
+    results.append(("kernel:log-clean", "fail" if splats else "pass"))
+
+    for name, status in results:
+        print("%-4s %s" % ({"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[status],
+                           name))
+    npass = sum(1 for _, s in results if s == "pass")
+    nfail = sum(1 for _, s in results if s == "fail")
+    nskip = sum(1 for _, s in results if s == "skip")
+    print("%d passed, %d failed, %d skipped" % (npass, nfail, nskip))
+    sys.exit(1 if nfail else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the test kernel under QEMU (TCG, 2 vCPUs) with an initramfs holding
+# busybox, the tools the kselftest runner needs and the output of the
+# selftests' "install" target, then run the Rex collection the way
+# KernelCI does (run_kselftest.sh -c rex).  Runs inside the environment.
+#
+#   scripts/vm.sh test    run the kselftests, serial log in $REX_CACHE/logs
+#   scripts/vm.sh demo    run the demo and show its output
+#
+# The VM powers itself off; a hard limit (REX_VM_TIMEOUT seconds, default
+# 900) stops it if it hangs.
+. "$(dirname "$0")/lib.sh"
+
+MODE=${1:-test}
+TREE=$REX_CACHE/linux
+FLAVOR=${REX_FLAVOR:-test}
+OUT=$REX_CACHE/build/$FLAVOR
+KST_OUT=$REX_CACHE/build/kselftest
+KST=$REX_CACHE/build/kselftest-install
+STAGE=$REX_CACHE/build/initramfs
+LOGDIR=$REX_CACHE/logs
+mkdir -p "$LOGDIR"
+
+# Build and install the selftests like "make kselftest-install TARGETS=rex",
+# with their own object tree so the kernel build directory is left alone.
+# "make kselftest-install" installs the headers into the kernel object tree
+# first; so do we.
+log "building kselftests (TARGETS=rex)"
+make -s -C "$TREE" O="$OUT" LLVM=1 headers
+rm -rf "$KST"
+make -s -C "$TREE/tools/testing/selftests" O="$KST_OUT" TARGETS=rex \
+	KHDR_INCLUDES="-isystem $OUT/usr/include" \
+	INSTALL_PATH="$KST" install >/dev/null
+
+# Copy a binary and the shared libraries it needs into the initramfs.
+copy_bin() {
+	local f lib
+	for f in "$@"; do
+		install -D -m 755 "$f" "$STAGE$f"
+		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$STAGE$lib" ] || install -D -m 755 "$lib" "$STAGE$lib"
+		done
+	done
+}
+
+log "assembling initramfs"
+rm -rf "$STAGE"
+mkdir -p "$STAGE"/{bin,sbin,usr/bin,usr/sbin,usr/lib/x86_64-linux-gnu,usr/lib64}
+mkdir -p "$STAGE"/{proc,sys,dev,tmp,root,etc}
+ln -s usr/lib "$STAGE/lib"
+ln -s usr/lib64 "$STAGE/lib64"
+install -m 755 /bin/busybox "$STAGE/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ -e "$STAGE/bin/$a" ] || ln -s busybox "$STAGE/bin/$a"
+done
+# The runner needs coreutils' timeout (--foreground), env and perl.
+copy_bin /usr/bin/timeout /usr/bin/env /usr/bin/perl /usr/bin/bash
+cp -a /usr/lib/x86_64-linux-gnu/perl-base "$STAGE/usr/lib/x86_64-linux-gnu/"
+cp -a "$KST" "$STAGE/kselftest"
+install -m 755 "$REX_SRC/scripts/vm-init.sh" "$STAGE/init"
+echo "root:x:0:0:root:/root:/bin/sh" > "$STAGE/etc/passwd"
+echo "root:x:0:" > "$STAGE/etc/group"
+(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT/initramfs.cpio.gz"
+
+serial=$LOGDIR/$MODE-serial.log
+log "booting $FLAVOR kernel (TCG, 2 vCPUs), serial log: $serial"
+set +e
+timeout --foreground "${REX_VM_TIMEOUT:-900}" \
+	qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
+	-nodefaults -nographic -no-reboot -serial stdio \
+	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio.gz" \
+	-append "console=ttyS0 panic=-1 rex.mode=$MODE ${REX_VM_APPEND:-}" \
+	</dev/null > "$serial" 2>&1
+rc=$?
+set -e
+[ $rc = 124 ] && echo "VM: hard time limit of ${REX_VM_TIMEOUT:-900}s reached" >> "$serial"
+if [ "$MODE" = demo ]; then
+	sed -n '/^REX-DEMO-BEGIN/,/^REX-DEMO-END/p' "$serial" | sed '1d;$d'
+	grep -q '^REX-DEMO-END rc=0' "$serial" || die "demo failed, see $serial"
+fi
+exit 0

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * First-light Rex XDP program, written in C so that it can be built where
+ * no Rust toolchain exists: pass IPv4 and IPv6 frames, drop everything
+ * else, abort on runt frames.
+ *
+ * The verdict table is reached through a pointer that the loader must
+ * relocate, so a load that skips relocation cannot pass the test.
+ */
+
+/* Head of the kernel's struct xdp_buff, the context of an XDP program. */
+struct rex_xdp_buff {
+	const unsigned char *data;
+	const unsigned char *data_end;
+};
+
+enum { XDP_ABORTED, XDP_DROP, XDP_PASS };
+
+struct rule {
+	unsigned short ethertype;
+	unsigned int verdict;
+};
+
+static const struct rule rules[] = {
+	{ 0x0800, XDP_PASS },
+	{ 0x86dd, XDP_PASS },
+};
+
+/* Needs an R_X86_64_RELATIVE relocation in RELRO memory. */
+const struct rule *const rex_rules = rules;
+
+unsigned int rex_xdp_first_light(const struct rex_xdp_buff *ctx)
+{
+	const unsigned char *p = ctx->data;
+	unsigned short type;
+	unsigned int i;
+
+	if (ctx->data_end - p < 14)
+		return XDP_ABORTED;
+	type = (unsigned short)(p[12] << 8 | p[13]);
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (rex_rules[i].ethertype == type)
+			return rex_rules[i].verdict;
+	return XDP_DROP;
+}

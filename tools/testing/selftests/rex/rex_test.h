@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the Rex selftests.
+ */
+#ifndef __REX_TEST_H
+#define __REX_TEST_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <sys/syscall.h>
+
+#include "../kselftest_harness.h"
+
+#define REX_LOG_SIZE	(64 * 1024)
+
+/*
+ * Embed the Rex image progs/<name>.c, built as $(OUTPUT)/<name>.rex, into
+ * the test binary as <name>_start[] .. <name>_end[].
+ */
+#define REX_IMAGE(name)							\
+	extern const unsigned char name##_start[], name##_end[];	\
+	__asm__(".pushsection .rodata\n"				\
+		".balign 4096\n"					\
+		#name "_start:\n"					\
+		".incbin \"" REX_IMAGE_DIR "/" #name ".rex\"\n"		\
+		#name "_end:\n"						\
+		".popsection\n")
+
+static inline uint64_t ptr_to_u64(const void *p)
+{
+	return (uint64_t)(unsigned long)p;
+}
+
+static inline int sys_bpf(int cmd, union bpf_attr *attr)
+{
+	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
+}
+
+/*
+ * Load a Rex image; on failure return -1 with errno set and the kernel's
+ * log text in @log.
+ */
+static inline int rex_load(enum bpf_prog_type type, const void *image, size_t len,
+			   const char *entry, char *log, size_t log_size)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = type;
+	attr.prog_flags = BPF_F_REX;
+	attr.license = ptr_to_u64("GPL");
+	attr.rex_image = ptr_to_u64(image);
+	attr.rex_image_size = len;
+	attr.rex_entry = ptr_to_u64(entry);
+	if (log) {
+		log[0] = '\0';
+		attr.log_buf = ptr_to_u64(log);
+		attr.log_size = log_size;
+		attr.log_level = 1;
+	}
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+/*
+ * Does the running kernel load Rex programs?  A Rex kernel explains in the
+ * log why an image-less load is refused; a kernel without Rex refuses it
+ * silently.  Returns NULL when Rex is usable, else why the tests must skip.
+ */
+static inline const char *rex_unsupported(void)
+{
+	static char log[1024];
+	int fd;
+
+	fd = rex_load(BPF_PROG_TYPE_XDP, NULL, 0, NULL, log, sizeof(log));
+	if (fd >= 0) {
+		close(fd);
+		return "kernel accepted a Rex load without an image";
+	}
+	if (errno == ENOSYS)
+		return "bpf() is not available";
+	if (errno == EPERM)
+		return "loading Rex programs needs CAP_SYS_ADMIN";
+	if (!strstr(log, "rex:"))
+		return "kernel without CONFIG_REX";
+	return NULL;
+}
+
+#define REX_REQUIRE()							\
+	do {								\
+		const char *why = rex_unsupported();			\
+		if (why)						\
+			SKIP(return, "%s", why);			\
+	} while (0)
+
+/* Run @prog_fd once on @data with BPF_PROG_TEST_RUN; return its verdict. */
+static inline int rex_test_run(int prog_fd, const void *data, size_t len,
+			       unsigned int *retval)
+{
+	union bpf_attr attr;
+	int err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = prog_fd;
+	attr.test.data_in = ptr_to_u64(data);
+	attr.test.data_size_in = len;
+	attr.test.repeat = 1;
+	err = sys_bpf(BPF_PROG_TEST_RUN, &attr);
+	if (!err)
+		*retval = attr.test.retval;
+	return err;
+}
+
+#endif /* __REX_TEST_H */
