@@ -15,7 +15,24 @@ ROOT=$REX_CACHE/root
 SUITE=trixie
 
 pkg_list() { grep -v '^#' "$REX_SRC/scripts/env-packages" | grep -v '^$'; }
-pkg_hash() { { echo "$SUITE"; pkg_list; } | sha256sum | cut -c1-16; }
+# Tools whose trixie version is too old for Linux 7.x, taken as binaries
+# from Debian unstable's package without its dependencies:
+#   sparse 0.6.4 lacks __typeof_unqual__, so the kernel turns C=2 off.
+UNSTABLE_BINS="sparse:/usr/bin/sparse"
+pkg_hash() { { echo "$SUITE $UNSTABLE_BINS"; pkg_list; } | sha256sum | cut -c1-16; }
+
+add_unstable_bins() {
+	local root=$1 spec pkg bin deb tmp
+	for spec in $UNSTABLE_BINS; do
+		pkg=${spec%%:*}
+		bin=${spec#*:}
+		deb=$(unstable_download "$pkg" "$REX_CACHE/apt/archives")
+		tmp=$(mktemp -d)
+		dpkg-deb -x "$deb" "$tmp"
+		install -m 755 "$tmp$bin" "$root/usr/local/bin/$(basename "$bin")"
+		rm -rf "$tmp"
+	done
+}
 
 setup_root() {
 	local want have mirror tmp
@@ -41,6 +58,7 @@ setup_root() {
 		--dpkgopt='path-exclude=/usr/share/locale/*' \
 		--dpkgopt='path-include=/usr/share/doc/*/copyright' \
 		"$SUITE" "$tmp" "deb $mirror $SUITE main"
+	add_unstable_bins "$tmp"
 	echo "$want" > "$tmp/.rex-env"
 	rm -rf "$ROOT"
 	mv "$tmp" "$ROOT"

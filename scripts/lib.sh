@@ -38,3 +38,31 @@ rex_mirror() {
 	apt-get indextargets --format '$(REPO_URI) $(RELEASE) $(TARGET_OF)' 2>/dev/null |
 		awk '$3 == "deb" && $2 !~ /-/ && $1 ~ /\/debian\/?$/ { print $1; exit }'
 }
+
+# Download the newest .deb of package $1 from Debian unstable into the
+# directory $2 with a private apt configuration under $REX_CACHE/apt (the
+# host's apt configuration is not touched).  Prints the path of the .deb.
+unstable_download() {
+	local pkg=$1 dest=$2 mirror aptdir ver
+	aptdir=$REX_CACHE/apt
+	mirror=$(rex_mirror)
+	[ -n "$mirror" ] || die "no Debian mirror found in the host's apt configuration (set REX_MIRROR)"
+	mkdir -p "$aptdir"/{lists/partial,archives/partial,etc} "$dest"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror unstable main" \
+		> "$aptdir/etc/sources.list"
+	touch "$aptdir/status"
+	local opts=(-o Dir::Etc::SourceList="$aptdir/etc/sources.list"
+		    -o Dir::Etc::SourceParts=/dev/null
+		    -o Dir::State::Lists="$aptdir/lists"
+		    -o Dir::Cache="$aptdir"
+		    -o Dir::State::status="$aptdir/status"
+		    -o APT::Architecture=amd64 -o APT::Sandbox::User=root -q)
+	apt-get "${opts[@]}" update >/dev/null ||
+		die "apt-get update of Debian unstable failed"
+	ver=$(apt-cache "${opts[@]}" policy "$pkg" | awk '/Candidate:/ { print $2 }')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+		die "$pkg is not available in Debian unstable from $mirror"
+	(cd "$dest" && apt-get "${opts[@]}" download "$pkg=$ver" >/dev/null) ||
+		die "downloading $pkg $ver from Debian unstable failed"
+	ls "$dest"/"${pkg}"_*.deb | tail -n1
+}

@@ -107,12 +107,22 @@ def patch_files(patch, all_files):
     return files
 
 
-def insert_maintainers(path):
+def update_maintainers(path):
+    """Write the Rex entry of MAINTAINERS-snippet into @path, in order,
+    with only the F: patterns that exist in the tree so far, so that every
+    patch that adds files also covers them (checkpatch FILE_PATH_CHANGES)."""
+    top = os.path.dirname(path)
     with open(os.path.join(SRC, "MAINTAINERS-snippet")) as f:
-        snippet = f.read().rstrip("\n") + "\n"
-    name = snippet.split("\n", 1)[0]
+        entry = [l for l in f.read().rstrip("\n").split("\n")
+                 if not l.startswith("F:\t") or
+                 os.path.exists(os.path.join(top, l[3:]))]
+    name = entry[0]
     with open(path) as f:
         lines = f.read().split("\n")
+    if name in lines:
+        i = lines.index(name)
+        j = lines.index("", i)
+        del lines[i:j + 1]
     # An entry header is a non-field line after a blank line, followed by
     # a field line ("X:<tab>...").  Insert before the header that follows
     # the greatest header sorting before ours.
@@ -125,7 +135,7 @@ def insert_maintainers(path):
         die("no place for the MAINTAINERS entry")
     prev = max(before, key=lambda i: lines[i].upper())
     nxt = min(i for i in headers if i > prev)
-    lines[nxt:nxt] = snippet.rstrip("\n").split("\n") + [""]
+    lines[nxt:nxt] = entry + [""]
     with open(path, "w") as f:
         f.write("\n".join(lines))
 
@@ -159,8 +169,8 @@ def build():
         for d in p.get("diffs", "").split():
             git("apply", "--index", "--whitespace=nowarn",
                 os.path.join(DIFFS, d), cwd=WORK)
-        if p.get("maintainers") == "yes":
-            insert_maintainers(os.path.join(WORK, "MAINTAINERS"))
+        if p.get("files"):
+            update_maintainers(os.path.join(WORK, "MAINTAINERS"))
             git("add", "MAINTAINERS", cwd=WORK)
         msg = "%s\n\n%s\nSigned-off-by: %s\n" % (p["subject"], p["body"],
                                                   author)

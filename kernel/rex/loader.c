@@ -562,7 +562,7 @@ int rex_image_load(struct rex_image *img, const void *data, size_t len,
 	u8 *base;
 	int err;
 
-	elf = kzalloc(sizeof(*elf), GFP_KERNEL);
+	elf = kzalloc_obj(*elf, GFP_KERNEL);
 	if (!elf)
 		return -ENOMEM;
 	elf->data = data;

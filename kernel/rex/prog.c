@@ -101,7 +101,7 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 
 	entry = kmalloc(REX_ENTRY_NAME_MAX, GFP_KERNEL);
 	image = kvmalloc(attr->rex_image_size, GFP_KERNEL_ACCOUNT);
-	rex = kzalloc(sizeof(*rex), GFP_KERNEL_ACCOUNT);
+	rex = kzalloc_obj(*rex, GFP_KERNEL_ACCOUNT);
 	err = -ENOMEM;
 	if (!entry || !image || !rex)
 		goto out;
@@ -159,7 +159,7 @@ int rex_prog_load(struct bpf_prog *prog, const union bpf_attr *attr,
 	struct bpf_verifier_log *log;
 	int err, ret;
 
-	log = kzalloc(sizeof(*log), GFP_KERNEL);
+	log = kzalloc_obj(*log, GFP_KERNEL);
 	if (!log)
 		return -ENOMEM;
 	err = bpf_vlog_init(log, attr_log->level, attr_log->ubuf, attr_log->size);

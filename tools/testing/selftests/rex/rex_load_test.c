@@ -16,6 +16,22 @@ REX_IMAGE(xdp_first_light);
 
 static char log_buf[REX_LOG_SIZE];
 
+/* Every test needs a kernel that loads Rex programs, else it skips. */
+FIXTURE(rex) {
+};
+
+FIXTURE_SETUP(rex)
+{
+	const char *why = rex_unsupported();
+
+	if (why)
+		SKIP(return, "%s", why);
+}
+
+FIXTURE_TEARDOWN(rex)
+{
+}
+
 /* A private, writable copy of the first-light image. */
 static unsigned char *image_copy(size_t *len)
 {
@@ -37,7 +53,7 @@ static void frame(unsigned char *pkt, size_t len, unsigned short ethertype)
 	pkt[13] = ethertype & 0xff;
 }
 
-TEST(xdp_verdicts)
+TEST_F(rex, xdp_verdicts)
 {
 	static const struct {
 		unsigned short ethertype;
@@ -51,13 +67,12 @@ TEST(xdp_verdicts)
 	unsigned int i, retval;
 	int fd;
 
-	REX_REQUIRE();
 	fd = rex_load(BPF_PROG_TYPE_XDP, xdp_first_light_start,
 		      xdp_first_light_end - xdp_first_light_start, ENTRY,
 		      log_buf, sizeof(log_buf));
 	ASSERT_LE(0, fd) TH_LOG("load failed: %s: %s", strerror(errno), log_buf);
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		frame(pkt, sizeof(pkt), cases[i].ethertype);
 		retval = ~0U;
 		ASSERT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval))
@@ -83,12 +98,11 @@ static void expect_reject(struct __test_metadata *_metadata, const void *img,
 	EXPECT_NE(NULL, strstr(log_buf, msg)) TH_LOG("log: '%s', expected '%s'", log_buf, msg);
 }
 
-TEST(rejects_bad_magic)
+TEST_F(rex, rejects_bad_magic)
 {
 	unsigned char *img;
 	size_t len;
 
-	REX_REQUIRE();
 	img = image_copy(&len);
 	ASSERT_NE(NULL, img);
 	img[1] = 'X';
@@ -96,14 +110,13 @@ TEST(rejects_bad_magic)
 	free(img);
 }
 
-TEST(rejects_truncated_header)
+TEST_F(rex, rejects_truncated_header)
 {
-	REX_REQUIRE();
 	expect_reject(_metadata, xdp_first_light_start, 32, ENTRY, EINVAL,
 		      "rex: image of 32 bytes is too small for an ELF header");
 }
 
-TEST(rejects_writable_text)
+TEST_F(rex, rejects_writable_text)
 {
 	Elf64_Ehdr *eh;
 	Elf64_Phdr *ph;
@@ -111,7 +124,6 @@ TEST(rejects_writable_text)
 	size_t len;
 	int i;
 
-	REX_REQUIRE();
 	img = image_copy(&len);
 	ASSERT_NE(NULL, img);
 	eh = (Elf64_Ehdr *)img;
@@ -125,9 +137,8 @@ TEST(rejects_writable_text)
 	free(img);
 }
 
-TEST(rejects_missing_entry)
+TEST_F(rex, rejects_missing_entry)
 {
-	REX_REQUIRE();
 	expect_reject(_metadata, xdp_first_light_start,
 		      xdp_first_light_end - xdp_first_light_start, "no_such_entry",
 		      ENOENT, "rex: entry symbol 'no_such_entry' not found");

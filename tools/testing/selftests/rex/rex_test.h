@@ -79,21 +79,12 @@ static inline const char *rex_unsupported(void)
 		close(fd);
 		return "kernel accepted a Rex load without an image";
 	}
-	if (errno == ENOSYS)
-		return "bpf() is not available";
 	if (errno == EPERM)
 		return "loading Rex programs needs CAP_SYS_ADMIN";
 	if (!strstr(log, "rex:"))
 		return "kernel without CONFIG_REX";
 	return NULL;
 }
-
-#define REX_REQUIRE()							\
-	do {								\
-		const char *why = rex_unsupported();			\
-		if (why)						\
-			SKIP(return, "%s", why);			\
-	} while (0)
 
 /* Run @prog_fd once on @data with BPF_PROG_TEST_RUN; return its verdict. */
 static inline int rex_test_run(int prog_fd, const void *data, size_t len,

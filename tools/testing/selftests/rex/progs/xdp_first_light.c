@@ -24,6 +24,7 @@ struct rule {
 static const struct rule rules[] = {
 	{ 0x0800, XDP_PASS },
 	{ 0x86dd, XDP_PASS },
+	{ 0, XDP_DROP },	/* end of table, and the default verdict */
 };
 
 /* Needs an R_X86_64_RELATIVE relocation in RELRO memory. */
@@ -32,14 +33,14 @@ const struct rule *const rex_rules = rules;
 unsigned int rex_xdp_first_light(const struct rex_xdp_buff *ctx)
 {
 	const unsigned char *p = ctx->data;
+	const struct rule *r;
 	unsigned short type;
-	unsigned int i;
 
 	if (ctx->data_end - p < 14)
 		return XDP_ABORTED;
 	type = (unsigned short)(p[12] << 8 | p[13]);
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
-		if (rex_rules[i].ethertype == type)
-			return rex_rules[i].verdict;
-	return XDP_DROP;
+	for (r = rex_rules; r->ethertype; r++)
+		if (r->ethertype == type)
+			break;
+	return r->verdict;
 }
