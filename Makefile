@@ -2,7 +2,7 @@
 #
 # Rex developer entry points; see README.md.
 
-.PHONY: all test demo check series prepare shell
+.PHONY: all test demo check check-series series prepare shell
 
 all: test
 
@@ -14,6 +14,9 @@ demo:
 
 check:
 	scripts/rex.sh check
+
+check-series:
+	scripts/rex.sh check-series
 
 series:
 	scripts/rex.sh series

@@ -5,6 +5,8 @@
 #
 #   scripts/rex.sh prepare   environment, kernel source, tree, kernel build
 #   scripts/rex.sh check     static checks of the series
+#   scripts/rex.sh check-series  patches/ fresh, applies, checkpatch clean,
+#                            every patch builds
 #   scripts/rex.sh test      prepare + checks + kselftests in the VM, summary
 #   scripts/rex.sh demo      prepare + boot the VM and run the demo
 #   scripts/rex.sh series    regenerate patches/
@@ -32,6 +34,12 @@ series)
 	"$ENV" run python3 scripts/series.py generate >/dev/null
 	log "patches/ regenerated"
 	;;
+check-series)
+	"$ENV" setup
+	"$REX_SRC/scripts/fetch-kernel.sh"
+	"$ENV" run bash -c 'scripts/tree.sh && python3 scripts/series.py check &&
+		scripts/bisect-build.sh'
+	;;
 check)
 	prepare
 	"$ENV" run scripts/check.sh | tee "$LOGDIR/checks.tap"
@@ -54,6 +62,6 @@ test)
 	"$ENV" run python3 scripts/summary.py /cache/logs/checks.tap /cache/logs/test-serial.log
 	;;
 *)
-	die "usage: $0 prepare|check|test|demo|series"
+	die "usage: $0 prepare|check|check-series|test|demo|series"
 	;;
 esac
