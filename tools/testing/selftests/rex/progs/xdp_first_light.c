@@ -8,13 +8,7 @@
  * relocate, so a load that skips relocation cannot pass the test.
  */
 
-/* Head of the kernel's struct xdp_buff, the context of an XDP program. */
-struct rex_xdp_buff {
-	const unsigned char *data;
-	const unsigned char *data_end;
-};
-
-enum { XDP_ABORTED, XDP_DROP, XDP_PASS };
+#include "rex_prog.h"
 
 struct rule {
 	unsigned short ethertype;

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rex XDP program that imports a function the kernel does not provide to
+ * Rex programs: the load must fail and name the import.
+ */
+
+#include "rex_prog.h"
+
+unsigned int rex_xdp_import(const struct rex_xdp_buff *ctx)
+{
+	return bpf_ktime_get_ns() & 1 ? XDP_PASS : XDP_DROP;
+}

@@ -1,0 +1,1072 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rex loader rejection corpus: each variant damages one part of a valid
+ * image (or of the load attributes) and expects the load to fail with a
+ * given errno and a log line naming the problem.  After every refusal the
+ * valid image must still load and run, so nothing was left behind that
+ * breaks the next load.
+ */
+
+#include <elf.h>
+#include <pthread.h>
+#include <stdlib.h>
+
+#include "rex_test.h"
+
+REX_IMAGE(xdp_first_light);
+REX_IMAGE(xdp_import);
+
+#define ENTRY "rex_xdp_first_light"
+
+static char log_buf[REX_LOG_SIZE];
+
+struct image {
+	unsigned char *data;
+	size_t len;
+	const char *entry;
+	enum bpf_prog_type type;
+};
+
+static Elf64_Ehdr *ehdr(struct image *img)
+{
+	return (Elf64_Ehdr *)img->data;
+}
+
+static Elf64_Phdr *phdr(struct image *img, unsigned int type, unsigned int flags)
+{
+	Elf64_Phdr *ph = (Elf64_Phdr *)(img->data + ehdr(img)->e_phoff);
+	int i;
+
+	for (i = 0; i < ehdr(img)->e_phnum; i++)
+		if (ph[i].p_type == type && (ph[i].p_flags & flags) == flags)
+			return &ph[i];
+	return NULL;
+}
+
+static Elf64_Shdr *shdr(struct image *img, unsigned int type)
+{
+	Elf64_Shdr *sh = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff);
+	int i;
+
+	for (i = 0; i < ehdr(img)->e_shnum; i++)
+		if (sh[i].sh_type == type)
+			return &sh[i];
+	return NULL;
+}
+
+static Elf64_Dyn *dyn(struct image *img, long tag)
+{
+	Elf64_Phdr *ph = phdr(img, PT_DYNAMIC, 0);
+	Elf64_Dyn *d = (Elf64_Dyn *)(img->data + ph->p_offset);
+
+	for (; d->d_tag != DT_NULL; d++)
+		if (d->d_tag == tag)
+			return d;
+	return NULL;
+}
+
+static Elf64_Rela *rela(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_RELA);
+
+	return (Elf64_Rela *)(img->data + sh->sh_offset);
+}
+
+/* Mutations; each returns 0, or -1 when the image lacks the needed part. */
+
+static int truncate_ehdr(struct image *img)
+{
+	img->len = sizeof(Elf64_Ehdr) - 1;
+	return 0;
+}
+
+static int truncate_phdrs(struct image *img)
+{
+	img->len = ehdr(img)->e_phoff + 8;
+	return 0;
+}
+
+static int truncate_shdrs(struct image *img)
+{
+	img->len = ehdr(img)->e_shoff + 8;
+	return 0;
+}
+
+static int bad_magic(struct image *img)
+{
+	img->data[EI_MAG1] = 'X';
+	return 0;
+}
+
+static int class32(struct image *img)
+{
+	img->data[EI_CLASS] = ELFCLASS32;
+	return 0;
+}
+
+static int big_endian(struct image *img)
+{
+	img->data[EI_DATA] = ELFDATA2MSB;
+	return 0;
+}
+
+static int bad_version(struct image *img)
+{
+	ehdr(img)->e_version = 2;
+	return 0;
+}
+
+static int type_exec(struct image *img)
+{
+	ehdr(img)->e_type = ET_EXEC;
+	return 0;
+}
+
+static int type_rel(struct image *img)
+{
+	ehdr(img)->e_type = ET_REL;
+	return 0;
+}
+
+static int machine_i386(struct image *img)
+{
+	ehdr(img)->e_machine = EM_386;
+	return 0;
+}
+
+static int machine_aarch64(struct image *img)
+{
+	ehdr(img)->e_machine = EM_AARCH64;
+	return 0;
+}
+
+static int bad_ehsize(struct image *img)
+{
+	ehdr(img)->e_ehsize = 40;
+	return 0;
+}
+
+static int bad_phentsize(struct image *img)
+{
+	ehdr(img)->e_phentsize = 32;
+	return 0;
+}
+
+static int no_phdrs(struct image *img)
+{
+	ehdr(img)->e_phnum = 0;
+	return 0;
+}
+
+static int phdrs_outside(struct image *img)
+{
+	ehdr(img)->e_phoff = img->len;
+	return 0;
+}
+
+static int phdrs_unaligned(struct image *img)
+{
+	ehdr(img)->e_phoff += 1;
+	return 0;
+}
+
+static int no_shdrs(struct image *img)
+{
+	ehdr(img)->e_shnum = 0;
+	return 0;
+}
+
+static int shdrs_outside(struct image *img)
+{
+	ehdr(img)->e_shoff = ~0ULL - 16;
+	return 0;
+}
+
+static int bad_shentsize(struct image *img)
+{
+	ehdr(img)->e_shentsize = 32;
+	return 0;
+}
+
+
+static int writable_text(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_X);
+
+	if (!ph)
+		return -1;
+	ph->p_flags |= PF_W;
+	return 0;
+}
+
+static int executable_data(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_W);
+
+	if (!ph)
+		return -1;
+	ph->p_flags |= PF_X;
+	return 0;
+}
+
+static int no_text(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_X);
+
+	if (!ph)
+		return -1;
+	ph->p_flags &= ~PF_X;
+	return 0;
+}
+
+static int filesz_over_memsz(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_X);
+
+	if (!ph)
+		return -1;
+	ph->p_filesz = ph->p_memsz + 1;
+	return 0;
+}
+
+static int segment_outside_file(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_X);
+
+	if (!ph)
+		return -1;
+	ph->p_offset = img->len;	/* page offset now disagrees too */
+	ph->p_vaddr = (ph->p_vaddr & ~0xfffULL) | (img->len & 0xfff);
+	return 0;
+}
+
+static int segment_small_align(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_X);
+
+	if (!ph)
+		return -1;
+	ph->p_align = 16;
+	return 0;
+}
+
+static int segment_vaddr_offset_mismatch(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_X);
+
+	if (!ph)
+		return -1;
+	ph->p_vaddr += 8;
+	return 0;
+}
+
+static int segments_overlap(struct image *img)
+{
+	Elf64_Phdr *first = phdr(img, PT_LOAD, 0);
+	Elf64_Phdr *text = phdr(img, PT_LOAD, PF_X);
+
+	if (!first || !text || first == text)
+		return -1;
+	text->p_vaddr = first->p_vaddr;
+	text->p_offset = first->p_offset;
+	return 0;
+}
+
+static int segment_oversize(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_W);
+
+	if (!ph)
+		return -1;
+	ph->p_memsz = 64ULL << 20;
+	return 0;
+}
+
+static int segment_wraps(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_W);
+
+	if (!ph)
+		return -1;
+	ph->p_memsz = ~0ULL - 0x1000;
+	return 0;
+}
+
+static int retype_phdr(struct image *img, unsigned int type)
+{
+	Elf64_Phdr *ph = phdr(img, PT_GNU_STACK, 0);
+
+	if (!ph)
+		return -1;
+	ph->p_type = type;
+	return 0;
+}
+
+static int tls_segment(struct image *img)
+{
+	return retype_phdr(img, PT_TLS);
+}
+
+static int interp_segment(struct image *img)
+{
+	return retype_phdr(img, PT_INTERP);
+}
+
+static int unknown_segment(struct image *img)
+{
+	return retype_phdr(img, 0x6ffffff0);
+}
+
+
+static int exec_stack(struct image *img)
+{
+	Elf64_Phdr *ph = phdr(img, PT_GNU_STACK, 0);
+
+	if (!ph)
+		return -1;
+	ph->p_flags |= PF_X;
+	return 0;
+}
+
+static int retag(struct image *img, long tag)
+{
+	Elf64_Dyn *d = dyn(img, DT_GNU_HASH);
+
+	if (!d)
+		return -1;
+	d->d_tag = tag;
+	return 0;
+}
+
+static int dt_needed(struct image *img)
+{
+	return retag(img, DT_NEEDED);
+}
+
+static int dt_textrel(struct image *img)
+{
+	return retag(img, DT_TEXTREL);
+}
+
+static int dt_init(struct image *img)
+{
+	return retag(img, DT_INIT);
+}
+
+static int dt_fini_array(struct image *img)
+{
+	return retag(img, DT_FINI_ARRAY);
+}
+
+static int dt_rel(struct image *img)
+{
+	return retag(img, DT_REL);
+}
+
+
+static int no_dynsym(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_DYNSYM);
+
+	if (!sh)
+		return -1;
+	sh->sh_type = SHT_PROGBITS;
+	return 0;
+}
+
+static int dynsym_bad_entsize(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_DYNSYM);
+
+	if (!sh)
+		return -1;
+	sh->sh_entsize = 16;
+	return 0;
+}
+
+static int dynsym_bad_link(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_DYNSYM);
+
+	if (!sh)
+		return -1;
+	sh->sh_link = 0xffff;
+	return 0;
+}
+
+static int dynstr_unterminated(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_DYNSYM);
+	Elf64_Shdr *str;
+
+	if (!sh)
+		return -1;
+	str = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff) + sh->sh_link;
+	img->data[str->sh_offset + str->sh_size - 1] = 'x';
+	return 0;
+}
+
+static int rela_bad_entsize(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_RELA);
+
+	if (!sh)
+		return -1;
+	sh->sh_entsize = 16;
+	return 0;
+}
+
+static int rel_section(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_RELA);
+
+	if (!sh)
+		return -1;
+	sh->sh_type = SHT_REL;
+	return 0;
+}
+
+static int reloc_outside_image(struct image *img)
+{
+	if (!shdr(img, SHT_RELA))
+		return -1;
+	rela(img)->r_offset = 1ULL << 40;
+	return 0;
+}
+
+static int reloc_into_text(struct image *img)
+{
+	Elf64_Phdr *text = phdr(img, PT_LOAD, PF_X);
+
+	if (!shdr(img, SHT_RELA) || !text)
+		return -1;
+	rela(img)->r_offset = text->p_vaddr;
+	return 0;
+}
+
+static int reloc_unsupported_type(struct image *img)
+{
+	if (!shdr(img, SHT_RELA))
+		return -1;
+	rela(img)->r_info = ELF64_R_INFO(0, R_X86_64_PC32);
+	return 0;
+}
+
+static int reloc_tls_type(struct image *img)
+{
+	if (!shdr(img, SHT_RELA))
+		return -1;
+	rela(img)->r_info = ELF64_R_INFO(0, R_X86_64_DTPMOD64);
+	return 0;
+}
+
+static int reloc_relative_with_symbol(struct image *img)
+{
+	if (!shdr(img, SHT_RELA))
+		return -1;
+	rela(img)->r_info = ELF64_R_INFO(1, R_X86_64_RELATIVE);
+	return 0;
+}
+
+static int reloc_bad_symbol(struct image *img)
+{
+	if (!shdr(img, SHT_RELA))
+		return -1;
+	rela(img)->r_info = ELF64_R_INFO(100000, R_X86_64_64);
+	return 0;
+}
+
+static int entry_missing(struct image *img)
+{
+	img->entry = "no_such_entry";
+	return 0;
+}
+
+static int entry_not_function(struct image *img)
+{
+	img->entry = "rex_rules";
+	return 0;
+}
+
+static int entry_empty(struct image *img)
+{
+	img->entry = "";
+	return 0;
+}
+
+
+static int entry_too_long(struct image *img)
+{
+	static char name[200];
+
+	memset(name, 'a', sizeof(name) - 1);
+	img->entry = name;
+	return 0;
+}
+
+static int unknown_import(struct image *img)
+{
+	img->len = xdp_import_end - xdp_import_start;
+	memcpy(img->data, xdp_import_start, img->len);
+	img->entry = "rex_xdp_import";
+	return 0;
+}
+
+static int unsupported_prog_type(struct image *img)
+{
+	img->type = BPF_PROG_TYPE_SOCKET_FILTER;
+	return 0;
+}
+
+static int empty_image(struct image *img)
+{
+	img->len = 0;
+	return 0;
+}
+
+static int oversize_image(struct image *img)
+{
+	img->len = (16U << 20) + 1;
+	return 0;
+}
+
+
+FIXTURE(reject) {
+	struct image img;
+};
+
+FIXTURE_VARIANT(reject) {
+	int (*mutate)(struct image *img);
+	int err;
+	const char *msg;
+};
+
+FIXTURE_VARIANT_ADD(reject, truncate_ehdr) {
+	.mutate = truncate_ehdr,
+	.err = EINVAL,
+	.msg = "too small for an ELF header",
+};
+
+FIXTURE_VARIANT_ADD(reject, truncate_phdrs) {
+	.mutate = truncate_phdrs,
+	.err = EINVAL,
+	.msg = "program header table",
+};
+
+FIXTURE_VARIANT_ADD(reject, truncate_shdrs) {
+	.mutate = truncate_shdrs,
+	.err = EINVAL,
+	.msg = "section header table",
+};
+
+FIXTURE_VARIANT_ADD(reject, bad_magic) {
+	.mutate = bad_magic,
+	.err = EINVAL,
+	.msg = "not an ELF image (bad magic)",
+};
+
+FIXTURE_VARIANT_ADD(reject, class32) {
+	.mutate = class32,
+	.err = EINVAL,
+	.msg = "ELF class 1 is not ELFCLASS64",
+};
+
+FIXTURE_VARIANT_ADD(reject, big_endian) {
+	.mutate = big_endian,
+	.err = EINVAL,
+	.msg = "is not little-endian",
+};
+
+FIXTURE_VARIANT_ADD(reject, bad_version) {
+	.mutate = bad_version,
+	.err = EINVAL,
+	.msg = "unsupported ELF version",
+};
+
+FIXTURE_VARIANT_ADD(reject, type_exec) {
+	.mutate = type_exec,
+	.err = EINVAL,
+	.msg = "ELF type 2 is not ET_DYN",
+};
+
+FIXTURE_VARIANT_ADD(reject, type_rel) {
+	.mutate = type_rel,
+	.err = EINVAL,
+	.msg = "ELF type 1 is not ET_DYN",
+};
+
+FIXTURE_VARIANT_ADD(reject, machine_i386) {
+	.mutate = machine_i386,
+	.err = EINVAL,
+	.msg = "ELF machine 3 is not x86-64",
+};
+
+FIXTURE_VARIANT_ADD(reject, machine_aarch64) {
+	.mutate = machine_aarch64,
+	.err = EINVAL,
+	.msg = "ELF machine 183 is not x86-64",
+};
+
+FIXTURE_VARIANT_ADD(reject, bad_ehsize) {
+	.mutate = bad_ehsize,
+	.err = EINVAL,
+	.msg = "bad ELF header or program header size",
+};
+
+FIXTURE_VARIANT_ADD(reject, bad_phentsize) {
+	.mutate = bad_phentsize,
+	.err = EINVAL,
+	.msg = "bad ELF header or program header size",
+};
+
+FIXTURE_VARIANT_ADD(reject, no_phdrs) {
+	.mutate = no_phdrs,
+	.err = EINVAL,
+	.msg = "program header table (0 entries",
+};
+
+FIXTURE_VARIANT_ADD(reject, phdrs_outside) {
+	.mutate = phdrs_outside,
+	.err = EINVAL,
+	.msg = "program header table",
+};
+
+FIXTURE_VARIANT_ADD(reject, phdrs_unaligned) {
+	.mutate = phdrs_unaligned,
+	.err = EINVAL,
+	.msg = "program header table",
+};
+
+FIXTURE_VARIANT_ADD(reject, no_shdrs) {
+	.mutate = no_shdrs,
+	.err = EINVAL,
+	.msg = "image has no section headers",
+};
+
+FIXTURE_VARIANT_ADD(reject, shdrs_outside) {
+	.mutate = shdrs_outside,
+	.err = EINVAL,
+	.msg = "section header table",
+};
+
+FIXTURE_VARIANT_ADD(reject, bad_shentsize) {
+	.mutate = bad_shentsize,
+	.err = EINVAL,
+	.msg = "section header table",
+};
+
+FIXTURE_VARIANT_ADD(reject, writable_text) {
+	.mutate = writable_text,
+	.err = EACCES,
+	.msg = "is both writable and executable",
+};
+
+FIXTURE_VARIANT_ADD(reject, executable_data) {
+	.mutate = executable_data,
+	.err = EACCES,
+	.msg = "is both writable and executable",
+};
+
+FIXTURE_VARIANT_ADD(reject, no_text) {
+	.mutate = no_text,
+	.err = EINVAL,
+	.msg = "image has no executable segment",
+};
+
+FIXTURE_VARIANT_ADD(reject, filesz_over_memsz) {
+	.mutate = filesz_over_memsz,
+	.err = EINVAL,
+	.msg = "file size",
+};
+
+FIXTURE_VARIANT_ADD(reject, segment_outside_file) {
+	.mutate = segment_outside_file,
+	.err = EINVAL,
+	.msg = "file range outside the image",
+};
+
+FIXTURE_VARIANT_ADD(reject, segment_small_align) {
+	.mutate = segment_small_align,
+	.err = EINVAL,
+	.msg = "is not page-aligned",
+};
+
+FIXTURE_VARIANT_ADD(reject, segment_vaddr_offset_mismatch) {
+	.mutate = segment_vaddr_offset_mismatch,
+	.err = EINVAL,
+	.msg = "is not page-aligned",
+};
+
+FIXTURE_VARIANT_ADD(reject, segments_overlap) {
+	.mutate = segments_overlap,
+	.err = EINVAL,
+	.msg = "overlaps or precedes the previous segment",
+};
+
+FIXTURE_VARIANT_ADD(reject, segment_oversize) {
+	.mutate = segment_oversize,
+	.err = E2BIG,
+	.msg = "byte image limit",
+};
+
+FIXTURE_VARIANT_ADD(reject, segment_wraps) {
+	.mutate = segment_wraps,
+	.err = E2BIG,
+	.msg = "byte image limit",
+};
+
+FIXTURE_VARIANT_ADD(reject, tls_segment) {
+	.mutate = tls_segment,
+	.err = EINVAL,
+	.msg = "thread-local storage is not supported",
+};
+
+FIXTURE_VARIANT_ADD(reject, interp_segment) {
+	.mutate = interp_segment,
+	.err = EINVAL,
+	.msg = "image asks for an interpreter",
+};
+
+FIXTURE_VARIANT_ADD(reject, unknown_segment) {
+	.mutate = unknown_segment,
+	.err = EINVAL,
+	.msg = "unsupported program header type 0x6ffffff0",
+};
+
+FIXTURE_VARIANT_ADD(reject, exec_stack) {
+	.mutate = exec_stack,
+	.err = EACCES,
+	.msg = "image asks for an executable stack",
+};
+
+FIXTURE_VARIANT_ADD(reject, dt_needed) {
+	.mutate = dt_needed,
+	.err = EINVAL,
+	.msg = "depends on a shared library (DT_NEEDED)",
+};
+
+FIXTURE_VARIANT_ADD(reject, dt_textrel) {
+	.mutate = dt_textrel,
+	.err = EINVAL,
+	.msg = "text relocations (DT_TEXTREL)",
+};
+
+FIXTURE_VARIANT_ADD(reject, dt_init) {
+	.mutate = dt_init,
+	.err = EINVAL,
+	.msg = "constructors or destructors",
+};
+
+FIXTURE_VARIANT_ADD(reject, dt_fini_array) {
+	.mutate = dt_fini_array,
+	.err = EINVAL,
+	.msg = "constructors or destructors",
+};
+
+FIXTURE_VARIANT_ADD(reject, dt_rel) {
+	.mutate = dt_rel,
+	.err = EINVAL,
+	.msg = "REL relocations are not supported",
+};
+
+FIXTURE_VARIANT_ADD(reject, no_dynsym) {
+	.mutate = no_dynsym,
+	.err = EINVAL,
+	.msg = "image has no dynamic symbol table",
+};
+
+FIXTURE_VARIANT_ADD(reject, dynsym_bad_entsize) {
+	.mutate = dynsym_bad_entsize,
+	.err = EINVAL,
+	.msg = "bad dynamic symbol table",
+};
+
+FIXTURE_VARIANT_ADD(reject, dynsym_bad_link) {
+	.mutate = dynsym_bad_link,
+	.err = EINVAL,
+	.msg = "string table index 65535 out of range",
+};
+
+FIXTURE_VARIANT_ADD(reject, dynstr_unterminated) {
+	.mutate = dynstr_unterminated,
+	.err = EINVAL,
+	.msg = "bad dynamic string table",
+};
+
+FIXTURE_VARIANT_ADD(reject, rela_bad_entsize) {
+	.mutate = rela_bad_entsize,
+	.err = EINVAL,
+	.msg = "bad relocation table",
+};
+
+FIXTURE_VARIANT_ADD(reject, rel_section) {
+	.mutate = rel_section,
+	.err = EINVAL,
+	.msg = "REL relocations are not supported",
+};
+
+FIXTURE_VARIANT_ADD(reject, reloc_outside_image) {
+	.mutate = reloc_outside_image,
+	.err = EINVAL,
+	.msg = "is not inside a writable segment",
+};
+
+FIXTURE_VARIANT_ADD(reject, reloc_into_text) {
+	.mutate = reloc_into_text,
+	.err = EINVAL,
+	.msg = "is not inside a writable segment",
+};
+
+FIXTURE_VARIANT_ADD(reject, reloc_unsupported_type) {
+	.mutate = reloc_unsupported_type,
+	.err = EINVAL,
+	.msg = "unsupported type 2",
+};
+
+FIXTURE_VARIANT_ADD(reject, reloc_tls_type) {
+	.mutate = reloc_tls_type,
+	.err = EINVAL,
+	.msg = "unsupported type 16",
+};
+
+FIXTURE_VARIANT_ADD(reject, reloc_relative_with_symbol) {
+	.mutate = reloc_relative_with_symbol,
+	.err = EINVAL,
+	.msg = "relative relocation with a symbol",
+};
+
+FIXTURE_VARIANT_ADD(reject, reloc_bad_symbol) {
+	.mutate = reloc_bad_symbol,
+	.err = EINVAL,
+	.msg = "symbol index 100000 out of range",
+};
+
+FIXTURE_VARIANT_ADD(reject, entry_missing) {
+	.mutate = entry_missing,
+	.err = ENOENT,
+	.msg = "entry symbol 'no_such_entry' not found",
+};
+
+FIXTURE_VARIANT_ADD(reject, entry_not_function) {
+	.mutate = entry_not_function,
+	.err = EINVAL,
+	.msg = "entry symbol 'rex_rules' is not a function",
+};
+
+FIXTURE_VARIANT_ADD(reject, entry_empty) {
+	.mutate = entry_empty,
+	.err = EINVAL,
+	.msg = "entry symbol name is empty or longer than",
+};
+
+FIXTURE_VARIANT_ADD(reject, entry_too_long) {
+	.mutate = entry_too_long,
+	.err = EINVAL,
+	.msg = "entry symbol name is empty or longer than",
+};
+
+FIXTURE_VARIANT_ADD(reject, unknown_import) {
+	.mutate = unknown_import,
+	.err = ENOENT,
+	.msg = "unresolved import 'bpf_ktime_get_ns'",
+};
+
+FIXTURE_VARIANT_ADD(reject, unsupported_prog_type) {
+	.mutate = unsupported_prog_type,
+	.err = EINVAL,
+	.msg = "program type 1 is not supported",
+};
+
+FIXTURE_VARIANT_ADD(reject, empty_image) {
+	.mutate = empty_image,
+	.err = E2BIG,
+	.msg = "image size 0 is not in 1..",
+};
+
+FIXTURE_VARIANT_ADD(reject, oversize_image) {
+	.mutate = oversize_image,
+	.err = E2BIG,
+	.msg = "image size 16777217 is not in 1..",
+};
+
+
+FIXTURE_SETUP(reject)
+{
+	const char *why = rex_unsupported();
+
+	if (why)
+		SKIP(return, "%s", why);
+	/* Room for the largest image and the oversize attribute. */
+	self->img.data = calloc(1, (16U << 20) + 1);
+	ASSERT_NE(NULL, self->img.data);
+	self->img.len = xdp_first_light_end - xdp_first_light_start;
+	memcpy(self->img.data, xdp_first_light_start, self->img.len);
+	self->img.entry = ENTRY;
+	self->img.type = BPF_PROG_TYPE_XDP;
+}
+
+FIXTURE_TEARDOWN(reject)
+{
+	free(self->img.data);
+}
+
+/* The valid image loads and passes an IPv4 frame. */
+static void expect_good_load(struct __test_metadata *_metadata)
+{
+	unsigned char pkt[64] = { [12] = 0x08, [13] = 0x00 };
+	unsigned int retval = 0;
+	int fd;
+
+	fd = rex_load(BPF_PROG_TYPE_XDP, xdp_first_light_start,
+		      xdp_first_light_end - xdp_first_light_start, ENTRY,
+		      log_buf, sizeof(log_buf));
+	ASSERT_LE(0, fd) TH_LOG("valid image refused: %s", log_buf);
+	EXPECT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval));
+	EXPECT_EQ(2, retval);
+	close(fd);
+}
+
+TEST_F(reject, load)
+{
+	int fd;
+
+	ASSERT_EQ(0, variant->mutate(&self->img))
+		TH_LOG("the test image lacks the part this variant damages");
+	fd = rex_load(self->img.type, self->img.data, self->img.len, self->img.entry,
+		      log_buf, sizeof(log_buf));
+	if (fd >= 0)
+		close(fd);
+	ASSERT_EQ(-1, fd) TH_LOG("damaged image was accepted");
+	EXPECT_EQ(variant->err, errno)
+		TH_LOG("errno %d (%s), log: %s", errno, strerror(errno), log_buf);
+	EXPECT_NE(NULL, strstr(log_buf, variant->msg))
+		TH_LOG("log '%s' lacks '%s'", log_buf, variant->msg);
+	expect_good_load(_metadata);
+}
+
+/* Attribute misuse that bpf_prog_load() refuses before Rex sees the image. */
+TEST(rex_with_insns)
+{
+	const char *why = rex_unsupported();
+	struct bpf_insn insn = { .code = 0x95 /* BPF_JMP | BPF_EXIT */ };
+	union bpf_attr attr;
+
+	if (why)
+		SKIP(return, "%s", why);
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_XDP;
+	attr.prog_flags = BPF_F_REX;
+	attr.insns = ptr_to_u64(&insn);
+	attr.insn_cnt = 1;
+	attr.license = ptr_to_u64("GPL");
+	attr.rex_image = ptr_to_u64(xdp_first_light_start);
+	attr.rex_image_size = xdp_first_light_end - xdp_first_light_start;
+	attr.rex_entry = ptr_to_u64(ENTRY);
+	ASSERT_EQ(-1, sys_bpf(BPF_PROG_LOAD, &attr));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(rex_with_fd_array)
+{
+	const char *why = rex_unsupported();
+	union bpf_attr attr;
+	int fds[1] = { 0 };
+
+	if (why)
+		SKIP(return, "%s", why);
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_XDP;
+	attr.prog_flags = BPF_F_REX;
+	attr.license = ptr_to_u64("GPL");
+	attr.rex_image = ptr_to_u64(xdp_first_light_start);
+	attr.rex_image_size = xdp_first_light_end - xdp_first_light_start;
+	attr.rex_entry = ptr_to_u64(ENTRY);
+	attr.fd_array = ptr_to_u64(fds);
+	attr.log_buf = ptr_to_u64(log_buf);
+	attr.log_size = sizeof(log_buf);
+	attr.log_level = 1;
+	ASSERT_EQ(-1, sys_bpf(BPF_PROG_LOAD, &attr));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "rex: fd_array is not supported"));
+}
+
+TEST(bad_image_pointer)
+{
+	const char *why = rex_unsupported();
+	int fd;
+
+	if (why)
+		SKIP(return, "%s", why);
+	fd = rex_load(BPF_PROG_TYPE_XDP, (void *)16, 4096, ENTRY, log_buf, sizeof(log_buf));
+	ASSERT_EQ(-1, fd);
+	EXPECT_EQ(EFAULT, errno);
+}
+
+/*
+ * Another thread keeps flipping and restoring bits in the image headers
+ * while it is being loaded.  The kernel reads the image once and parses
+ * only its own copy, so every load either succeeds or fails cleanly, and
+ * the pristine image still loads and runs afterwards.
+ */
+struct flipper {
+	unsigned char *data;
+	size_t len;
+	int stop;
+};
+
+static void *flip(void *arg)
+{
+	struct flipper *f = arg;
+	unsigned int seed = 1;
+
+	while (!__atomic_load_n(&f->stop, __ATOMIC_RELAXED)) {
+		size_t off = rand_r(&seed) % f->len;
+		unsigned char bit = 1 << (rand_r(&seed) % 8);
+
+		/* At most one bit is wrong at any time. */
+		__atomic_fetch_xor(&f->data[off], bit, __ATOMIC_RELAXED);
+		__atomic_fetch_xor(&f->data[off], bit, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+TEST(image_changed_during_load)
+{
+	const char *why = rex_unsupported();
+	size_t len = xdp_first_light_end - xdp_first_light_start;
+	struct flipper f = { .len = len };
+	int i, fd, loaded = 0, refused = 0;
+	pthread_t t;
+
+	if (why)
+		SKIP(return, "%s", why);
+	f.data = malloc(len);
+	ASSERT_NE(NULL, f.data);
+	memcpy(f.data, xdp_first_light_start, len);
+	/* Only the headers are flipped, so that loaded programs can run. */
+	f.len = 256;
+	ASSERT_EQ(0, pthread_create(&t, NULL, flip, &f));
+	for (i = 0; i < 300; i++) {
+		fd = rex_load(BPF_PROG_TYPE_XDP, f.data, len, ENTRY, log_buf,
+			      sizeof(log_buf));
+		if (fd < 0) {
+			refused++;
+			continue;
+		}
+		/*
+		 * Not run: flipped program headers can map any part of the
+		 * file as text, and native code is trusted once loaded.
+		 */
+		loaded++;
+		close(fd);
+	}
+	__atomic_store_n(&f.stop, 1, __ATOMIC_RELAXED);
+	pthread_join(t, NULL);
+	free(f.data);
+	TH_LOG("%d loads succeeded, %d refused", loaded, refused);
+	EXPECT_EQ(300, loaded + refused);
+	EXPECT_LT(0, loaded);
+	expect_good_load(_metadata);
+}
+
+TEST_HARNESS_MAIN
