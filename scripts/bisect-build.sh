@@ -5,14 +5,16 @@
 # directory of its own so that the test build stays incremental.  The
 # kernel configuration is the test configuration; at patches where
 # CONFIG_REX does not exist yet it is simply not set.  A series head that
-# built completely before is not built again.
+# built completely before with the same configuration is not built again.
 . "$(dirname "$0")/lib.sh"
 
 TREE=$REX_CACHE/linux
 WT=$REX_CACHE/bisect
 STAMP=$REX_CACHE/build/bisect.ok
 head=$(git -C "$TREE" rev-parse rex)
-if [ "$(cat "$STAMP" 2>/dev/null)" = "$head" ]; then
+key="$head $(cat "$REX_SRC/scripts/config/vm.config" \
+	"$REX_SRC/tools/testing/selftests/rex/config" | sha256sum | cut -c1-16)"
+if [ "$(cat "$STAMP" 2>/dev/null)" = "$key" ]; then
 	echo "every patch up to $(git -C "$TREE" log --oneline -1 rex) built before"
 	exit 0
 fi
@@ -29,4 +31,4 @@ for c in $(git -C "$TREE" rev-list --reverse pristine..rex); do
 		exit 1
 	fi
 done
-echo "$head" > "$STAMP"
+echo "$key" > "$STAMP"

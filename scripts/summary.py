@@ -9,7 +9,8 @@ Test results are read like KernelCI reads them: every "ok"/"not ok" line
 at any nesting depth of the kselftest TAP is a result, except that a
 passing test program whose subtests were counted is not counted again.
 Any oops, BUG, WARNING, lockdep, KASAN or similar report in the kernel log
-is a failure of its own, as is a VM that did not finish the run.
+is a failure of its own, as is a VM that did not finish the run or came
+up with fewer than two CPUs.
 Exits 1 when anything failed.
 """
 
@@ -67,6 +68,9 @@ def main():
     else:
         results.append(("vm:run-complete", "pass"))
         tap = log[start + 1:end]
+    # The tests need a real SMP guest (QEMU runs with -smp 2).
+    cpus = [int(l.split()[1]) for l in log if l.startswith("REX-CPUS ")]
+    results.append(("vm:smp", "pass" if cpus and cpus[0] >= 2 else "fail"))
     results += parse(tap, "rex:")
     splats = [l.rstrip() for l in log if SPLAT.search(l)]
     for s in splats:

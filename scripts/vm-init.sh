@@ -27,10 +27,16 @@ cd /kselftest || exit 1
 case $mode in
 demo)
 	echo "REX-DEMO-BEGIN"
+	echo "Rex first light on Linux $(uname -r), $(nproc) CPUs (QEMU TCG)."
+	echo "An XDP program built from C into a Rex image is loaded with"
+	echo "BPF_PROG_LOAD + BPF_F_REX and run with BPF_PROG_TEST_RUN on"
+	echo "IPv4, ARP and IPv6 frames (XDP_DROP = 1, XDP_PASS = 2):"
+	echo
 	./rex/rex_load_test -t xdp_verdicts 2>&1
 	echo "REX-DEMO-END rc=$?"
 	;;
 *)
+	echo "REX-CPUS $(nproc)"
 	echo "REX-KSELFTEST-BEGIN"
 	./run_kselftest.sh -c rex
 	echo "REX-KSELFTEST-END rc=$?"
