@@ -953,15 +953,10 @@ TEST(rex_with_insns)
 
 	if (why)
 		SKIP(return, "%s", why);
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_XDP;
-	attr.prog_flags = BPF_F_REX;
+	rex_attr_init(&attr, BPF_PROG_TYPE_XDP, xdp_first_light_start,
+		      xdp_first_light_end - xdp_first_light_start, ENTRY, NULL, 0);
 	attr.insns = ptr_to_u64(&insn);
 	attr.insn_cnt = 1;
-	attr.license = ptr_to_u64("GPL");
-	attr.rex_image = ptr_to_u64(xdp_first_light_start);
-	attr.rex_image_size = xdp_first_light_end - xdp_first_light_start;
-	attr.rex_entry = ptr_to_u64(ENTRY);
 	ASSERT_EQ(-1, sys_bpf(BPF_PROG_LOAD, &attr));
 	EXPECT_EQ(EINVAL, errno);
 }
@@ -974,17 +969,10 @@ TEST(rex_with_fd_array)
 
 	if (why)
 		SKIP(return, "%s", why);
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_XDP;
-	attr.prog_flags = BPF_F_REX;
-	attr.license = ptr_to_u64("GPL");
-	attr.rex_image = ptr_to_u64(xdp_first_light_start);
-	attr.rex_image_size = xdp_first_light_end - xdp_first_light_start;
-	attr.rex_entry = ptr_to_u64(ENTRY);
+	rex_attr_init(&attr, BPF_PROG_TYPE_XDP, xdp_first_light_start,
+		      xdp_first_light_end - xdp_first_light_start, ENTRY,
+		      log_buf, sizeof(log_buf));
 	attr.fd_array = ptr_to_u64(fds);
-	attr.log_buf = ptr_to_u64(log_buf);
-	attr.log_size = sizeof(log_buf);
-	attr.log_level = 1;
 	ASSERT_EQ(-1, sys_bpf(BPF_PROG_LOAD, &attr));
 	EXPECT_EQ(EINVAL, errno);
 	EXPECT_NE(NULL, strstr(log_buf, "rex: fd_array is not supported"));

@@ -39,6 +39,26 @@ static inline int sys_bpf(int cmd, union bpf_attr *attr)
 	return syscall(__NR_bpf, cmd, attr, sizeof(*attr));
 }
 
+/* BPF_PROG_LOAD attributes of a Rex image, with the log in @log if given. */
+static inline void rex_attr_init(union bpf_attr *attr, enum bpf_prog_type type,
+				 const void *image, size_t len, const char *entry,
+				 char *log, size_t log_size)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->prog_type = type;
+	attr->prog_flags = BPF_F_REX;
+	attr->license = ptr_to_u64("GPL");
+	attr->rex_image = ptr_to_u64(image);
+	attr->rex_image_size = len;
+	attr->rex_entry = ptr_to_u64(entry);
+	if (log) {
+		log[0] = '\0';
+		attr->log_buf = ptr_to_u64(log);
+		attr->log_size = log_size;
+		attr->log_level = 1;
+	}
+}
+
 /*
  * Load a Rex image; on failure return -1 with errno set and the kernel's
  * log text in @log.
@@ -48,19 +68,7 @@ static inline int rex_load(enum bpf_prog_type type, const void *image, size_t le
 {
 	union bpf_attr attr;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = type;
-	attr.prog_flags = BPF_F_REX;
-	attr.license = ptr_to_u64("GPL");
-	attr.rex_image = ptr_to_u64(image);
-	attr.rex_image_size = len;
-	attr.rex_entry = ptr_to_u64(entry);
-	if (log) {
-		log[0] = '\0';
-		attr.log_buf = ptr_to_u64(log);
-		attr.log_size = log_size;
-		attr.log_level = 1;
-	}
+	rex_attr_init(&attr, type, image, len, entry, log, log_size);
 	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
 
