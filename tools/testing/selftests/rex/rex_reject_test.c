@@ -188,7 +188,6 @@ static int bad_shentsize(struct image *img)
 	return 0;
 }
 
-
 static int writable_text(struct image *img)
 {
 	Elf64_Phdr *ph = phdr(img, PT_LOAD, PF_X);
@@ -317,7 +316,6 @@ static int unknown_segment(struct image *img)
 	return retype_phdr(img, 0x6ffffff0);
 }
 
-
 static int exec_stack(struct image *img)
 {
 	Elf64_Phdr *ph = phdr(img, PT_GNU_STACK, 0);
@@ -362,7 +360,6 @@ static int dt_rel(struct image *img)
 {
 	return retag(img, DT_REL);
 }
-
 
 static int no_dynsym(struct image *img)
 {
@@ -494,7 +491,6 @@ static int entry_empty(struct image *img)
 	return 0;
 }
 
-
 static int entry_too_long(struct image *img)
 {
 	static char name[200];
@@ -529,7 +525,6 @@ static int oversize_image(struct image *img)
 	img->len = (16U << 20) + 1;
 	return 0;
 }
-
 
 FIXTURE(reject) {
 	struct image img;
@@ -888,7 +883,6 @@ FIXTURE_VARIANT_ADD(reject, oversize_image) {
 	.err = E2BIG,
 	.msg = "image size 16777217 is not in 1..",
 };
-
 
 FIXTURE_SETUP(reject)
 {
