@@ -44,50 +44,44 @@ run_check() {	# name command...
 
 kmake() { make -C "$TREE" O="$OUT" LLVM=1 -j"$REX_JOBS" "$@"; }
 
-# Fail when the output of a checker is not empty.
-quiet_or_fail() {	# command...
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	printf '%s\n' "$out" | grep -v '^$'
-	[ $rc = 0 ] && [ -z "$(printf '%s' "$out" | grep -v '^$')" ]
+# Run a checker and fail when it fails or any line of its output matches
+# the extended regular expression (case-insensitive); print those lines,
+# or all output when the checker itself failed.
+fail_on() {	# ERE command...
+	local ere=$1 out rc=0
+	shift
+	out=$("$@" 2>&1) || rc=$?
+	if [ $rc != 0 ]; then
+		printf '%s\n' "$out"
+		return 1
+	fi
+	! printf '%s\n' "$out" | grep -iE "$ere"
 }
 
+# Any output of kernel-doc is a finding.
 check_kdoc() {
-	cd "$TREE" && quiet_or_fail scripts/kernel-doc -Wall -none "${REX_FILES[@]}"
+	cd "$TREE" && fail_on . scripts/kernel-doc -Wall -none "${REX_FILES[@]}"
 }
 
 check_w1() {
-	local out
-	out=$(kmake -s W=1 KCFLAGS=-Werror kernel/rex/ 2>&1)
-	local rc=$?
-	printf '%s\n' "$out" | grep -v '^$'
-	[ $rc = 0 ] && ! printf '%s' "$out" | grep -q 'warning:'
+	fail_on 'warning:' kmake -s W=1 KCFLAGS=-Werror kernel/rex/
 }
 
+# The kernel turns C=2 off, with a warning, when sparse is too old.
 check_sparse() {
-	local out
-	out=$(kmake -s C=2 kernel/rex/ 2>&1)
-	local rc=$?
-	printf '%s\n' "$out" | grep -v '^$'
-	# The kernel turns C=2 off, with a warning, when sparse is too old.
-	[ $rc = 0 ] && ! printf '%s' "$out" | grep -qE 'warning:|error:|not available'
+	fail_on 'warning:|error:|not available' kmake -s C=2 kernel/rex/
 }
 
+# coccicheck prints one line per finding, naming the file.
 check_cocci() {
-	local out
-	out=$(make -C "$TREE" -s coccicheck MODE=report M=kernel/rex J="$REX_JOBS" 2>&1)
-	local rc=$?
-	# coccicheck prints one line per finding, naming the file.
-	printf '%s\n' "$out" | grep -E '\.(c|h):[0-9]+' || true
-	[ $rc = 0 ] && ! printf '%s' "$out" | grep -qE '\.(c|h):[0-9]+'
+	fail_on '\.(c|h):[0-9]+' make -C "$TREE" -s coccicheck MODE=report M=kernel/rex \
+		J="$REX_JOBS"
 }
 
+# Only warnings about Rex files count: upstream bpf docs have their own.
 check_htmldocs() {
-	local out rc=0
-	out=$(make -C "$TREE" O="$REX_CACHE/build/docs" SPHINXDIRS=bpf htmldocs 2>&1) || rc=$?
-	printf '%s\n' "$out" | grep -iE 'warning|error' | grep -i rex
-	[ $rc = 0 ] && ! printf '%s' "$out" | grep -iE 'warning|error' | grep -qi rex
+	fail_on '(warning|error).*rex|rex.*(warning|error)' \
+		make -C "$TREE" O="$REX_CACHE/build/docs" SPHINXDIRS=bpf htmldocs
 }
 
 # CONFIG_REX=n with everything else as in the test kernel but Rust: build

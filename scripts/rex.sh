@@ -16,10 +16,15 @@ ENV=$REX_SRC/scripts/env.sh
 LOGDIR=$REX_CACHE/logs
 mkdir -p "$LOGDIR"
 
-prepare() {
-	local t0=$SECONDS
+# The build environment and the pristine kernel source.
+environment() {
 	"$ENV" setup
 	"$REX_SRC/scripts/fetch-kernel.sh"
+}
+
+prepare() {
+	local t0=$SECONDS
+	environment
 	"$ENV" run bash -c 'scripts/tree.sh && scripts/build-kernel.sh'
 	log "prepared in $((SECONDS - t0)) s"
 }
@@ -29,14 +34,12 @@ prepare)
 	prepare
 	;;
 series)
-	"$ENV" setup
-	"$REX_SRC/scripts/fetch-kernel.sh"
+	environment
 	"$ENV" run python3 scripts/series.py generate >/dev/null
 	log "patches/ regenerated"
 	;;
 check-series)
-	"$ENV" setup
-	"$REX_SRC/scripts/fetch-kernel.sh"
+	environment
 	"$ENV" run bash -c 'scripts/tree.sh && python3 scripts/series.py check &&
 		scripts/bisect-build.sh'
 	;;

@@ -42,14 +42,10 @@ def die(msg):
     sys.exit("series: " + msg)
 
 
-def git(*args, cwd=TREE, env=None, capture=True):
-    e = dict(os.environ)
-    e.update(IDENT)
-    if env:
-        e.update(env)
-    r = subprocess.run(["git"] + list(args), cwd=cwd, env=e, text=True,
-                       stdout=subprocess.PIPE if capture else None,
-                       stderr=subprocess.PIPE if capture else None)
+def git(*args, cwd=TREE, stdin=None):
+    r = subprocess.run(["git"] + list(args), cwd=cwd, input=stdin, text=True,
+                       env=dict(os.environ, **IDENT),
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if r.returncode:
         die("git %s failed:\n%s%s" % (" ".join(args), r.stdout or "",
                                       r.stderr or ""))
@@ -174,11 +170,7 @@ def build():
             git("add", "MAINTAINERS", cwd=WORK)
         msg = "%s\n\n%s\nSigned-off-by: %s\n" % (p["subject"], p["body"],
                                                   author)
-        r = subprocess.run(["git", "commit", "-q", "-F", "-"], cwd=WORK,
-                           input=msg, text=True,
-                           env=dict(os.environ, **IDENT))
-        if r.returncode:
-            die("commit of '%s' failed (nothing to commit?)" % p["subject"])
+        git("commit", "-q", "-F", "-", cwd=WORK, stdin=msg)
     missing = [f for f in all_files if f not in claimed]
     if missing:
         die("files in no patch of the manifest: " + " ".join(missing))
