@@ -13,12 +13,29 @@
 #include <linux/types.h>
 
 struct bpf_log_attr;
+struct cred;
+struct seq_file;
+
+/**
+ * bpf_prog_is_rex() - is @prog a natively compiled Rex program?
+ * @prog: a BPF program
+ *
+ * Return: true for programs loaded with BPF_F_REX.
+ */
+static inline bool bpf_prog_is_rex(const struct bpf_prog *prog)
+{
+	return IS_ENABLED(CONFIG_REX) && prog->aux->rex;
+}
 
 #ifdef CONFIG_REX
 int rex_prog_check_attr(const union bpf_attr *attr);
 int rex_prog_load(struct bpf_prog *prog, const union bpf_attr *attr,
 		  struct bpf_log_attr *attr_log);
 void rex_prog_free(struct bpf_prog *prog);
+int rex_prog_fill_info(const struct bpf_prog *prog, struct bpf_prog_info *info,
+		       const struct cred *cred);
+void rex_prog_show_fdinfo(struct seq_file *m, const struct bpf_prog *prog);
+u32 rex_prog_ksymbol(const struct bpf_prog *prog, unsigned long *addr);
 #else
 static inline int rex_prog_check_attr(const union bpf_attr *attr)
 {
@@ -34,6 +51,25 @@ static inline int rex_prog_load(struct bpf_prog *prog,
 
 static inline void rex_prog_free(struct bpf_prog *prog)
 {
+}
+
+static inline int rex_prog_fill_info(const struct bpf_prog *prog,
+				     struct bpf_prog_info *info,
+				     const struct cred *cred)
+{
+	return -EINVAL;
+}
+
+static inline void rex_prog_show_fdinfo(struct seq_file *m,
+					const struct bpf_prog *prog)
+{
+}
+
+static inline u32 rex_prog_ksymbol(const struct bpf_prog *prog,
+				   unsigned long *addr)
+{
+	*addr = 0;
+	return 0;
 }
 #endif /* CONFIG_REX */
 

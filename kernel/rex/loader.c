@@ -20,6 +20,7 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <asm/ibt.h>
+#include <uapi/linux/rex.h>
 
 #include "rex.h"
 
@@ -53,11 +54,10 @@ struct rex_elf {
 	const char *strtab;
 	size_t strsz;
 	unsigned int dynsym_idx;
-	struct bpf_verifier_log *log;
+	struct rex_load *ld;
 };
 
-#define rex_err(elf, fmt, ...) \
-	bpf_log((elf)->log, "rex: " fmt "\n", ##__VA_ARGS__)
+#define rex_err(elf, fmt, ...) rex_log((elf)->ld, fmt, ##__VA_ARGS__)
 
 /* Is [off, off + size) inside the file? */
 static bool in_file(const struct rex_elf *elf, u64 off, u64 size)
@@ -319,6 +319,63 @@ static int find_dynsym(struct rex_elf *elf)
 	return 0;
 }
 
+/*
+ * Find the section called @name.  Returns 0 and sets *@data and *@size if
+ * there is exactly one and it lies in the file, 0 with *@size == 0 if there
+ * is none, and -EINVAL if the section names cannot be read or the section
+ * is bad.
+ */
+static int find_section(struct rex_elf *elf, const char *name, const void **data,
+			size_t *size)
+{
+	unsigned int i, shstrndx = elf->ehdr->e_shstrndx;
+	const Elf64_Shdr *names, *sh;
+	const char *strs;
+	bool found = false;
+
+	*size = 0;
+	if (shstrndx == SHN_UNDEF || shstrndx >= elf->ehdr->e_shnum) {
+		rex_err(elf, "section name table index %u out of range", shstrndx);
+		return -EINVAL;
+	}
+	names = shdr(elf, shstrndx);
+	if (names->sh_type != SHT_STRTAB || !names->sh_size ||
+	    !in_file(elf, names->sh_offset, names->sh_size) ||
+	    elf->data[names->sh_offset + names->sh_size - 1] != '\0') {
+		rex_err(elf, "section %u: bad section name table", shstrndx);
+		return -EINVAL;
+	}
+	strs = (const char *)elf->data + names->sh_offset;
+	for (i = 0; i < elf->ehdr->e_shnum; i++) {
+		sh = shdr(elf, i);
+		if (sh->sh_name >= names->sh_size || strcmp(strs + sh->sh_name, name))
+			continue;
+		if (found) {
+			rex_err(elf, "section %u: more than one %s section", i, name);
+			return -EINVAL;
+		}
+		if (sh->sh_type != SHT_PROGBITS || !in_file(elf, sh->sh_offset, sh->sh_size) ||
+		    !IS_ALIGNED(sh->sh_offset, 4)) {
+			rex_err(elf, "section %u: bad %s section", i, name);
+			return -EINVAL;
+		}
+		*data = elf->data + sh->sh_offset;
+		*size = sh->sh_size;
+		found = true;
+	}
+	return 0;
+}
+
+static int bind_maps(struct rex_elf *elf)
+{
+	const void *data = NULL;
+	size_t size;
+	int err;
+
+	err = find_section(elf, REX_MAPS_SECTION, &data, &size);
+	return err ?: rex_maps_bind(elf->ld, data, size);
+}
+
 static const char *sym_name(const struct rex_elf *elf, const Elf64_Sym *sym)
 {
 	return sym->st_name < elf->strsz ? elf->strtab + sym->st_name : "<bad name>";
@@ -367,8 +424,12 @@ static int resolve_sym(struct rex_elf *elf, u8 *base, u32 idx, unsigned int sec,
 	}
 	sym = &elf->syms[idx];
 	if (sym->st_shndx == SHN_UNDEF) {
-		rex_err(elf, "unresolved import '%s'", sym_name(elf, sym));
-		return -ENOENT;
+		if (!idx || sym->st_name >= elf->strsz) {
+			rex_err(elf, "relocation %zu in section %u: import without a name",
+				rel, sec);
+			return -EINVAL;
+		}
+		return rex_import_resolve(elf->ld, sym_name(elf, sym), val);
 	}
 	if (sym->st_shndx == SHN_ABS || sym->st_value >= elf->span) {
 		rex_err(elf, "relocation %zu in section %u: symbol '%s' lies outside the image",
@@ -529,6 +590,22 @@ static int protect(struct rex_elf *elf, u8 *base)
 	return err;
 }
 
+/* The executable part of the mapping, for kallsyms and bpf_prog_info. */
+static void text_range(const struct rex_elf *elf, u8 *base, struct rex_image *img)
+{
+	u64 start = U64_MAX, end = 0;
+	unsigned int i;
+
+	for (i = 0; i < elf->nsegs; i++) {
+		if (!(elf->segs[i].flags & PF_X))
+			continue;
+		start = min(start, elf->segs[i].vaddr);
+		end = max(end, elf->segs[i].vaddr + elf->segs[i].memsz);
+	}
+	img->text = base + start;
+	img->text_size = end - start;
+}
+
 static int check_relro(struct rex_elf *elf)
 {
 	const struct rex_seg *seg;
@@ -549,13 +626,19 @@ static int check_relro(struct rex_elf *elf)
  * @data: the kernel's copy of the image
  * @len: size of @data in bytes
  * @entry: name of the entry symbol
- * @log: BPF log that receives one line naming the problem on failure
+ * @ld: the load this image belongs to: where imports are resolved and
+ *      where one line naming the problem is logged on failure
+ *
+ * Binds the maps the image describes (rex_maps_bind()) before relocating,
+ * so that relocations against map and helper imports resolve through
+ * rex_import_resolve().
  *
  * Return: 0 on success, a negative errno otherwise; nothing is left
- * allocated on failure.
+ * allocated on failure except maps already bound to the program, which the
+ * BPF free path releases.
  */
 int rex_image_load(struct rex_image *img, const void *data, size_t len,
-		   const char *entry, struct bpf_verifier_log *log)
+		   const char *entry, struct rex_load *ld)
 {
 	struct rex_elf *elf;
 	rex_entry_t fn;
@@ -568,13 +651,14 @@ int rex_image_load(struct rex_image *img, const void *data, size_t len,
 	elf->data = data;
 	elf->len = len;
 	elf->ehdr = data;
-	elf->log = log;
+	elf->ld = ld;
 
 	err = check_ehdr(elf);
 	err = err ?: check_phdrs(elf);
 	err = err ?: check_dynamic(elf);
 	err = err ?: check_relro(elf);
 	err = err ?: find_dynsym(elf);
+	err = err ?: bind_maps(elf);
 	if (err)
 		goto out;
 
@@ -603,6 +687,7 @@ int rex_image_load(struct rex_image *img, const void *data, size_t len,
 	img->base = base;
 	img->size = elf->span;
 	img->entry = fn;
+	text_range(elf, base, img);
 out:
 	kfree(elf);
 	return err;

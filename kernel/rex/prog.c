@@ -9,6 +9,8 @@
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/rex.h>
+#include <linux/security.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <crypto/sha2.h>
@@ -34,24 +36,51 @@ static __nocfi unsigned int rex_dispatch(const void *ctx, const struct bpf_insn 
  *
  * Called by bpf_prog_load() in place of its instruction count check.  A Rex
  * program is native kernel code: loading one needs CAP_SYS_ADMIN in the
- * initial user namespace and cannot be delegated through a BPF token.
+ * initial user namespace (which BPF also accepts in place of each program
+ * type's own capability), cannot be delegated through a BPF token, and is
+ * refused under lockdown since Rex images are not signed yet.
  *
  * Return: 0 if the load may proceed, -EPERM or -EINVAL otherwise.
  */
 int rex_prog_check_attr(const union bpf_attr *attr)
 {
+	int err;
+
 	if ((attr->prog_flags & BPF_F_TOKEN_FD) || !capable(CAP_SYS_ADMIN))
 		return -EPERM;
+	err = security_locked_down(LOCKDOWN_REX_UNSIGNED);
+	if (err)
+		return err;
 	if (attr->insn_cnt || attr->insns)
 		return -EINVAL;
 	return 0;
 }
 
+/* Attach types each supported program type may be loaded for. */
+static bool prog_type_supported(const union bpf_attr *attr)
+{
+	switch (attr->prog_type) {
+	case BPF_PROG_TYPE_XDP:
+		return !attr->expected_attach_type || attr->expected_attach_type == BPF_XDP;
+	case BPF_PROG_TYPE_SCHED_CLS:
+		return !attr->expected_attach_type ||
+		       attr->expected_attach_type == BPF_TCX_INGRESS ||
+		       attr->expected_attach_type == BPF_TCX_EGRESS;
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+		return !attr->expected_attach_type;
+	default:
+		return false;
+	}
+}
+
 /* Attributes that only make sense for bytecode, or are not supported yet. */
 static int check_attr(const union bpf_attr *attr, struct bpf_verifier_log *log)
 {
-	if (attr->prog_type != BPF_PROG_TYPE_XDP) {
-		bpf_log(log, "rex: program type %u is not supported\n", attr->prog_type);
+	if (!prog_type_supported(attr)) {
+		bpf_log(log, "rex: program type %u with expected attach type %u is not supported\n",
+			attr->prog_type, attr->expected_attach_type);
 		return -EINVAL;
 	}
 	if (attr->prog_flags & ~BPF_F_REX) {
@@ -61,12 +90,8 @@ static int check_attr(const union bpf_attr *attr, struct bpf_verifier_log *log)
 	}
 	if (attr->prog_btf_fd || attr->func_info_cnt || attr->line_info_cnt ||
 	    attr->core_relo_cnt || attr->attach_btf_id || attr->attach_prog_fd ||
-	    attr->prog_ifindex || attr->expected_attach_type) {
+	    attr->prog_ifindex) {
 		bpf_log(log, "rex: BTF, attach target and offload attributes are not supported\n");
-		return -EINVAL;
-	}
-	if (attr->fd_array || attr->fd_array_cnt) {
-		bpf_log(log, "rex: fd_array is not supported\n");
 		return -EINVAL;
 	}
 	if (attr->signature || attr->signature_size || attr->keyring_id) {
@@ -85,9 +110,31 @@ static int check_attr(const union bpf_attr *attr, struct bpf_verifier_log *log)
 	return 0;
 }
 
+/* Make the program's text known to kallsyms, so that traces and perf name it. */
+static void ksym_add(struct bpf_prog *prog)
+{
+	struct bpf_ksym *ksym = &prog->aux->ksym;
+	const struct rex_image *img = &prog->aux->rex->image;
+
+	ksym->start = (unsigned long)img->text;
+	ksym->end = ksym->start + img->text_size;
+	/* Rex programs keep frame pointers (-fno-omit-frame-pointer). */
+	ksym->fp_start = 0;
+	ksym->fp_end = img->text_size;
+	if (prog->aux->name[0])
+		snprintf(ksym->name, KSYM_NAME_LEN, "bpf_prog_%*phN_%s",
+			 (int)sizeof(prog->tag), prog->tag, prog->aux->name);
+	else
+		snprintf(ksym->name, KSYM_NAME_LEN, "bpf_prog_%*phN",
+			 (int)sizeof(prog->tag), prog->tag);
+	ksym->prog = true;
+	bpf_ksym_add(ksym);
+}
+
 static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 		struct bpf_verifier_log *log)
 {
+	struct rex_load ld = { .prog = prog, .attr = attr, .log = log };
 	u8 digest[SHA256_DIGEST_SIZE];
 	struct rex_prog *rex;
 	char *entry = NULL;
@@ -123,7 +170,7 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	if (copy_from_user(image, u64_to_user_ptr(attr->rex_image), attr->rex_image_size))
 		goto out;
 
-	err = rex_image_load(&rex->image, image, attr->rex_image_size, entry, log);
+	err = rex_image_load(&rex->image, image, attr->rex_image_size, entry, &ld);
 	if (err)
 		goto out;
 
@@ -131,6 +178,7 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	memcpy(prog->tag, digest, sizeof(prog->tag));
 	prog->aux->rex = rex;
 	prog->bpf_func = rex_dispatch;
+	ksym_add(prog);
 	rex = NULL;
 out:
 	kfree(rex);
@@ -190,7 +238,89 @@ void rex_prog_free(struct bpf_prog *prog)
 
 	if (!rex)
 		return;
+	/* kallsyms readers may still look at the symbol and the text */
+	bpf_ksym_del(&prog->aux->ksym);
+	synchronize_rcu();
 	rex_image_free(&rex->image);
 	kfree(rex);
 	prog->aux->rex = NULL;
+}
+
+/**
+ * rex_prog_fill_info() - the native-code part of bpf_prog_info
+ * @prog: a Rex program
+ * @info: the information bpf_prog_get_info_by_fd() is filling in
+ * @cred: credentials of the file the program is reached through
+ *
+ * Takes the place of the JIT image fields for a Rex program: the program's
+ * text is reported as its one JITed function, so that "bpftool prog dump
+ * jited" shows the native code and perf can annotate it.  Addresses and
+ * code are given only where bpf_dump_raw_ok() allows raw dumps.
+ *
+ * Return: 0 on success, -EFAULT if user memory cannot be written.
+ */
+int rex_prog_fill_info(const struct bpf_prog *prog, struct bpf_prog_info *info,
+		       const struct cred *cred)
+{
+	const struct rex_image *img = &prog->aux->rex->image;
+	u32 len = img->text_size;
+	u32 ulen;
+
+	ulen = info->jited_prog_len;
+	info->jited_prog_len = len;
+	if (ulen && info->jited_prog_insns) {
+		if (!bpf_dump_raw_ok(cred))
+			info->jited_prog_insns = 0;
+		else if (copy_to_user(u64_to_user_ptr(info->jited_prog_insns), img->text,
+				      min(len, ulen)))
+			return -EFAULT;
+	}
+
+	ulen = info->nr_jited_ksyms;
+	info->nr_jited_ksyms = 1;
+	if (ulen && info->jited_ksyms) {
+		if (!bpf_dump_raw_ok(cred))
+			info->jited_ksyms = 0;
+		else if (put_user((u64)(unsigned long)img->text,
+				  (u64 __user *)u64_to_user_ptr(info->jited_ksyms)))
+			return -EFAULT;
+	}
+
+	ulen = info->nr_jited_func_lens;
+	info->nr_jited_func_lens = 1;
+	if (ulen && info->jited_func_lens) {
+		if (!bpf_dump_raw_ok(cred))
+			info->jited_func_lens = 0;
+		else if (put_user(len, (u32 __user *)u64_to_user_ptr(info->jited_func_lens)))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/**
+ * rex_prog_show_fdinfo() - Rex lines of a program's fdinfo
+ * @m: the fdinfo file
+ * @prog: a BPF program, Rex or not
+ */
+void rex_prog_show_fdinfo(struct seq_file *m, const struct bpf_prog *prog)
+{
+	const struct rex_prog *rex = prog->aux->rex;
+
+	if (!rex)
+		return;
+	seq_printf(m, "rex:\t1\nrex_image_pages:\t%zu\nrex_text_bytes:\t%zu\n",
+		   rex->image.size >> PAGE_SHIFT, rex->image.text_size);
+}
+
+/**
+ * rex_prog_ksymbol() - text range perf reports for a program
+ * @prog: a Rex program
+ * @addr: set to the start of the program's text
+ *
+ * Return: the size of the program's text in bytes.
+ */
+u32 rex_prog_ksymbol(const struct bpf_prog *prog, unsigned long *addr)
+{
+	*addr = prog->aux->ksym.start;
+	return prog->aux->ksym.end - prog->aux->ksym.start;
 }

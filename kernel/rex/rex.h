@@ -7,7 +7,11 @@
 
 #include <linux/types.h>
 
+struct bpf_map;
+struct bpf_prog;
 struct bpf_verifier_log;
+struct rex_map_def;
+union bpf_attr;
 
 /* Largest image accepted by BPF_PROG_LOAD, file and memory footprint. */
 #define REX_IMAGE_SIZE_MAX	(16U << 20)
@@ -26,12 +30,36 @@ typedef unsigned int (*rex_entry_t)(const void *ctx);
  * struct rex_image - a loaded and relocated Rex image
  * @base: start of the mapping, from the BPF executable memory range
  * @size: size of the mapping in bytes, a multiple of PAGE_SIZE
+ * @text: start of the executable part of the mapping
+ * @text_size: size of the executable part in bytes
  * @entry: the program's entry point, inside a text segment
  */
 struct rex_image {
 	void *base;
 	size_t size;
+	void *text;
+	size_t text_size;
 	rex_entry_t entry;
+};
+
+/**
+ * struct rex_load - state of one BPF_PROG_LOAD of a Rex program
+ * @prog: the program being loaded
+ * @attr: its BPF_PROG_LOAD attributes
+ * @log: the BPF log that receives rejection messages
+ * @map_defs: the image's map descriptions, inside the kernel's copy
+ * @nr_maps: number of entries of @map_defs, and of @prog's used maps
+ *
+ * The loader hands every undefined symbol of the image to
+ * rex_import_resolve(), which looks at the maps bound by rex_maps_bind()
+ * and at the helper allowlist.
+ */
+struct rex_load {
+	struct bpf_prog *prog;
+	const union bpf_attr *attr;
+	struct bpf_verifier_log *log;
+	const struct rex_map_def *map_defs;
+	unsigned int nr_maps;
 };
 
 /**
@@ -42,8 +70,15 @@ struct rex_prog {
 	struct rex_image image;
 };
 
+#define rex_log(ld, fmt, ...) \
+	bpf_log((ld)->log, "rex: " fmt "\n", ##__VA_ARGS__)
+
 int rex_image_load(struct rex_image *img, const void *elf, size_t len,
-		   const char *entry, struct bpf_verifier_log *log);
+		   const char *entry, struct rex_load *ld);
 void rex_image_free(struct rex_image *img);
+
+int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size);
+int rex_import_resolve(struct rex_load *ld, const char *name, u64 *addr);
+const char *rex_prog_type_name(u32 type);
 
 #endif /* _KERNEL_REX_REX_H */

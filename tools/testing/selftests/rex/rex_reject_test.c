@@ -863,13 +863,13 @@ FIXTURE_VARIANT_ADD(reject, entry_too_long) {
 FIXTURE_VARIANT_ADD(reject, unknown_import) {
 	.mutate = unknown_import,
 	.err = ENOENT,
-	.msg = "unresolved import 'bpf_ktime_get_ns'",
+	.msg = "unknown import 'rex_no_such_helper'",
 };
 
 FIXTURE_VARIANT_ADD(reject, unsupported_prog_type) {
 	.mutate = unsupported_prog_type,
 	.err = EINVAL,
-	.msg = "program type 1 is not supported",
+	.msg = "program type 1 with expected attach type 0 is not supported",
 };
 
 FIXTURE_VARIANT_ADD(reject, empty_image) {
@@ -955,7 +955,8 @@ TEST(rex_with_insns)
 	EXPECT_EQ(EINVAL, errno);
 }
 
-TEST(rex_with_fd_array)
+/* An image without maps given a map fd: fd_array must match the image. */
+TEST(fd_array_for_mapless_image)
 {
 	const char *why = rex_unsupported();
 	union bpf_attr attr;
@@ -967,9 +968,12 @@ TEST(rex_with_fd_array)
 		      xdp_first_light_end - xdp_first_light_start, ENTRY,
 		      log_buf, sizeof(log_buf));
 	attr.fd_array = ptr_to_u64(fds);
+	attr.fd_array_cnt = 1;
 	ASSERT_EQ(-1, sys_bpf(BPF_PROG_LOAD, &attr));
 	EXPECT_EQ(EINVAL, errno);
-	EXPECT_NE(NULL, strstr(log_buf, "rex: fd_array is not supported"));
+	EXPECT_NE(NULL, strstr(log_buf,
+			       "rex: fd_array has 1 entries, the image describes 0 maps"))
+		TH_LOG("log: %s", log_buf);
 }
 
 TEST(bad_image_pointer)

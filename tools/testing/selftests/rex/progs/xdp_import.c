@@ -8,5 +8,5 @@
 
 unsigned int rex_xdp_import(const struct rex_xdp_buff *ctx)
 {
-	return bpf_ktime_get_ns() & 1 ? XDP_PASS : XDP_DROP;
+	return rex_no_such_helper() & 1 ? XDP_PASS : XDP_DROP;
 }

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Maps of Rex programs: bind the maps an image describes to the BPF maps
+ * user space passes in fd_array, and check that they are what the image
+ * was built for.
+ *
+ * A bound map becomes one of the program's used maps, so BPF's lifetime
+ * rules hold unchanged: the program holds a reference on each map until it
+ * is freed, and bpf_prog_info lists the map ids.
+ */
+
+#include <linux/bpf.h>
+#include <linux/bpf_verifier.h>
+#include <linux/file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <uapi/linux/rex.h>
+
+#include "rex.h"
+
+/*
+ * Map types a Rex program may use.  Each is reached only through helpers
+ * that check the map type at run time (helpers.c); types that need the
+ * verifier's help (program arrays, maps with BTF-described special fields,
+ * socket and device maps) are left out until Rex has an answer for them.
+ */
+static bool map_type_supported(enum bpf_map_type type)
+{
+	switch (type) {
+	case BPF_MAP_TYPE_HASH:
+	case BPF_MAP_TYPE_ARRAY:
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_LRU_HASH:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
+	case BPF_MAP_TYPE_STACK_TRACE:
+	case BPF_MAP_TYPE_RINGBUF:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int check_def(struct rex_load *ld, unsigned int i)
+{
+	const struct rex_map_def *def = &ld->map_defs[i];
+	unsigned int j;
+
+	if (!memchr(def->name, '\0', sizeof(def->name)) || !def->name[0]) {
+		rex_log(ld, "map %u: name is empty or not NUL-terminated", i);
+		return -EINVAL;
+	}
+	if (def->reserved) {
+		rex_log(ld, "map %u '%s': reserved field is not zero", i, def->name);
+		return -EINVAL;
+	}
+	for (j = 0; j < i; j++) {
+		if (!strcmp(ld->map_defs[j].name, def->name)) {
+			rex_log(ld, "map %u '%s': name already used by map %u", i, def->name, j);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Does @map match the @i-th description of the image? */
+static int check_map(struct rex_load *ld, unsigned int i, struct bpf_map *map)
+{
+	const struct rex_map_def *def = &ld->map_defs[i];
+
+	if (map->map_type != def->map_type) {
+		rex_log(ld, "map %u '%s': fd_array gives a map of type %u, the image expects type %u",
+			i, def->name, map->map_type, def->map_type);
+		return -EINVAL;
+	}
+	if (!map_type_supported(map->map_type)) {
+		rex_log(ld, "map %u '%s': map type %u is not supported", i, def->name,
+			map->map_type);
+		return -EOPNOTSUPP;
+	}
+	if (map->key_size != def->key_size || map->value_size != def->value_size) {
+		rex_log(ld, "map %u '%s': key/value size %u/%u, the image expects %u/%u",
+			i, def->name, map->key_size, map->value_size, def->key_size,
+			def->value_size);
+		return -EINVAL;
+	}
+	if (map->max_entries != def->max_entries) {
+		rex_log(ld, "map %u '%s': %u entries, the image expects %u", i, def->name,
+			map->max_entries, def->max_entries);
+		return -EINVAL;
+	}
+	if (!IS_ERR_OR_NULL(map->record)) {
+		rex_log(ld, "map %u '%s': values with BTF special fields are not supported",
+			i, def->name);
+		return -EOPNOTSUPP;
+	}
+	if (bpf_map_is_offloaded(map)) {
+		rex_log(ld, "map %u '%s': offloaded maps are not supported", i, def->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int bind_one(struct rex_load *ld, unsigned int i)
+{
+	struct bpf_prog_aux *aux = ld->prog->aux;
+	const int __user *ufds = u64_to_user_ptr(ld->attr->fd_array);
+	struct bpf_map *map;
+	int fd, err;
+
+	err = check_def(ld, i);
+	if (err)
+		return err;
+	if (get_user(fd, ufds + i))
+		return -EFAULT;
+
+	CLASS(fd, f)(fd);
+	map = __bpf_map_get(f);
+	if (IS_ERR(map)) {
+		rex_log(ld, "map %u '%s': fd_array[%u] = %d is not a BPF map", i,
+			ld->map_defs[i].name, i, fd);
+		return PTR_ERR(map);
+	}
+	err = check_map(ld, i, map);
+	if (err)
+		return err;
+
+	bpf_map_inc(map);
+	aux->used_maps[aux->used_map_cnt++] = map;
+	return 0;
+}
+
+/**
+ * rex_maps_bind() - bind the maps an image describes to the program
+ * @ld: the load; its attributes give fd_array and fd_array_cnt
+ * @sec: contents of the image's REX_MAPS_SECTION, or NULL
+ * @size: size of @sec in bytes, 0 when the image has no such section
+ *
+ * fd_array[i] is bound to the i-th &struct rex_map_def of the image and
+ * must be a map of the described type, key size, value size and number of
+ * entries.  The maps become @ld->prog's used maps and are released by the
+ * BPF free path, also when the load fails later.
+ *
+ * Return: 0 on success, a negative errno with a line in the log otherwise.
+ */
+int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size)
+{
+	struct bpf_prog_aux *aux = ld->prog->aux;
+	const union bpf_attr *attr = ld->attr;
+	unsigned int i, n;
+	int err;
+
+	if (size % sizeof(struct rex_map_def)) {
+		rex_log(ld, "section %s: size %zu is not a multiple of %zu", REX_MAPS_SECTION,
+			size, sizeof(struct rex_map_def));
+		return -EINVAL;
+	}
+	if (size / sizeof(struct rex_map_def) > MAX_USED_MAPS) {
+		rex_log(ld, "image describes %zu maps, at most %u are supported",
+			size / sizeof(struct rex_map_def), MAX_USED_MAPS);
+		return -E2BIG;
+	}
+	n = size / sizeof(struct rex_map_def);
+	if (attr->fd_array_cnt != n || (n && !attr->fd_array)) {
+		rex_log(ld, "fd_array has %u entries, the image describes %u maps",
+			attr->fd_array ? attr->fd_array_cnt : 0, n);
+		return -EINVAL;
+	}
+	if (!n)
+		return 0;
+
+	aux->used_maps = kcalloc(n, sizeof(*aux->used_maps), GFP_KERNEL_ACCOUNT);
+	if (!aux->used_maps)
+		return -ENOMEM;
+	ld->map_defs = sec;
+	ld->nr_maps = n;
+	for (i = 0; i < n; i++) {
+		err = bind_one(ld, i);
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rex kprobe program for __x64_sys_getppid: count the calls made by the
+ * process whose tgid the test stores in target[0].
+ */
+
+#include "rex_prog.h"
+
+REX_LICENSE("GPL");
+REX_MAP(target, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
+REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
+REX_PROG(rex_kprobe_getppid, BPF_PROG_TYPE_KPROBE, 0);
+
+unsigned int rex_kprobe_getppid(struct pt_regs *regs)
+{
+	__u32 zero = 0;
+	__u64 *tgid = bpf_map_lookup_elem(&target, &zero);
+
+	if (tgid && *tgid == rex_current_tgid())
+		rex_count(&counts, 0, 1);
+	return 0;
+}
