@@ -57,12 +57,13 @@ test)
 	log "static checks"
 	"$ENV" run scripts/check.sh > "$LOGDIR/checks.tap"
 	grep -v '^ok ' "$LOGDIR/checks.tap" | grep -v '^# *$' | head -200 >&2 || true
-	rm -f "$LOGDIR/test-serial.log"
+	rm -f "$LOGDIR/test-serial.log" "$LOGDIR/test-lockdown-serial.log"
 	"$ENV" run scripts/vm.sh test
 	log "serial log of the test VM: $LOGDIR/test-serial.log"
 	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-serial.log" >&2 || true
 	log "make test took $((SECONDS - t0)) s"
-	"$ENV" run python3 scripts/summary.py /cache/logs/checks.tap /cache/logs/test-serial.log
+	"$ENV" run python3 scripts/summary.py /cache/logs/checks.tap /cache/logs/test-serial.log \
+		/cache/logs/test-lockdown-serial.log
 	;;
 *)
 	die "usage: $0 prepare|check|check-series|test|demo|series"

@@ -3,14 +3,17 @@
 """Turn the TAP of the static checks and the serial log of the test VM into
 one result list and the closing line "N passed, N failed, N skipped".
 
-  summary.py CHECKS.tap SERIAL.log
+  summary.py CHECKS.tap SERIAL.log [SERIAL.log...]
 
 Test results are read like KernelCI reads them: every "ok"/"not ok" line
 at any nesting depth of the kselftest TAP is a result, except that a
 passing test program whose subtests were counted is not counted again.
 Any oops, BUG, WARNING, lockdep, KASAN or similar report in the kernel log
 is a failure of its own, as is a VM that did not finish the run or came
-up with fewer than two CPUs.
+up with fewer than two CPUs.  Each serial log is one boot; a boot that
+prints "REX-RUN <name>" has its results named "<name>:..." so that the
+same test run in two boots (for example with and without lockdown) gives
+two results.
 Exits 1 when anything failed.
 """
 
@@ -49,33 +52,43 @@ def parse(lines, prefix):
     return results + pending
 
 
-def main():
-    checks, serial = sys.argv[1], sys.argv[2]
+def boot(serial):
+    """Results of one VM boot from its serial log."""
     results = []
-    with open(checks, errors="replace") as f:
-        results += parse(f, "")
     try:
         with open(serial, errors="replace") as f:
             log = f.readlines()
     except FileNotFoundError:
         log = []
+    runs = [l.split()[1] for l in log if l.startswith("REX-RUN ") and len(l.split()) > 1]
+    run = runs[0] + ":" if runs else ""
     start = next((i for i, l in enumerate(log) if "REX-KSELFTEST-BEGIN" in l), None)
     end = next((i for i, l in enumerate(log) if "REX-KSELFTEST-END" in l), None)
     if start is None or end is None:
-        results.append(("vm:run-complete", "fail"))
+        results.append((run + "vm:run-complete", "fail"))
         print("# the VM did not complete the kselftest run; see %s" % serial)
         tap = log[start + 1:] if start is not None else []
     else:
-        results.append(("vm:run-complete", "pass"))
+        results.append((run + "vm:run-complete", "pass"))
         tap = log[start + 1:end]
     # The tests need a real SMP guest (QEMU runs with -smp 2).
     cpus = [int(l.split()[1]) for l in log if l.startswith("REX-CPUS ")]
-    results.append(("vm:smp", "pass" if cpus and cpus[0] >= 2 else "fail"))
-    results += parse(tap, "rex:")
+    results.append((run + "vm:smp", "pass" if cpus and cpus[0] >= 2 else "fail"))
+    results += parse(tap, run + "rex:")
     splats = [l.rstrip() for l in log if SPLAT.search(l)]
     for s in splats:
         print("# kernel: %s" % s)
-    results.append(("kernel:log-clean", "fail" if splats else "pass"))
+    results.append((run + "kernel:log-clean", "fail" if splats else "pass"))
+    return results
+
+
+def main():
+    checks, serials = sys.argv[1], sys.argv[2:]
+    results = []
+    with open(checks, errors="replace") as f:
+        results += parse(f, "")
+    for serial in serials:
+        results += boot(serial)
 
     for name, status in results:
         print("%-4s %s" % ({"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[status],

@@ -26,14 +26,20 @@ done
 cd /kselftest || exit 1
 case $mode in
 demo)
+	# Keep kernel messages off the console the demo prints to.
+	dmesg -n 1
 	echo "REX-DEMO-BEGIN"
-	echo "Rex first light on Linux $(uname -r), $(nproc) CPUs (QEMU TCG)."
-	echo "An XDP program built from C into a Rex image is loaded with"
-	echo "BPF_PROG_LOAD + BPF_F_REX and run with BPF_PROG_TEST_RUN on"
-	echo "IPv4, ARP and IPv6 frames (XDP_DROP = 1, XDP_PASS = 2):"
-	echo
-	./rex/rex_load_test -t xdp_verdicts 2>&1
+	echo "Rex on Linux $(uname -r), $(nproc) CPUs (QEMU TCG)."
+	./rex/rex_demo 2>&1
 	echo "REX-DEMO-END rc=$?"
+	;;
+lockdown)
+	# Booted with lockdown=integrity: only the test that needs it.
+	echo "REX-RUN lockdown"
+	echo "REX-CPUS $(nproc)"
+	echo "REX-KSELFTEST-BEGIN"
+	./run_kselftest.sh -t rex:rex_lockdown_test
+	echo "REX-KSELFTEST-END rc=$?"
 	;;
 *)
 	echo "REX-CPUS $(nproc)"

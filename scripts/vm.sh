@@ -6,7 +6,9 @@
 # selftests' "install" target, then run the Rex collection the way
 # KernelCI does (run_kselftest.sh -c rex).  Runs inside the environment.
 #
-#   scripts/vm.sh test    run the kselftests, serial log in $REX_CACHE/logs
+#   scripts/vm.sh test    run the kselftests, serial log in $REX_CACHE/logs;
+#                         then boot again with lockdown=integrity and run
+#                         rex_lockdown_test (test-lockdown-serial.log)
 #   scripts/vm.sh demo    run the demo and show its output
 #
 # The VM powers itself off; a hard limit (REX_VM_TIMEOUT seconds, default
@@ -57,6 +59,8 @@ for a in $(/bin/busybox --list); do
 done
 # The runner needs coreutils' timeout (--foreground), env and perl.
 copy_bin /usr/bin/timeout /usr/bin/env /usr/bin/perl /usr/bin/bash
+# bpftool shows that Rex programs are BPF programs (demo, rex_bpftool.sh).
+copy_bin /usr/sbin/bpftool
 cp -a /usr/lib/x86_64-linux-gnu/perl-base "$STAGE/usr/lib/x86_64-linux-gnu/"
 cp -a "$KST" "$STAGE/kselftest"
 install -m 755 "$REX_SRC/scripts/vm-init.sh" "$STAGE/init"
@@ -64,20 +68,35 @@ echo "root:x:0:0:root:/root:/bin/sh" > "$STAGE/etc/passwd"
 echo "root:x:0:" > "$STAGE/etc/group"
 (cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT/initramfs.cpio.gz"
 
-serial=$LOGDIR/$MODE-serial.log
-log "booting $FLAVOR kernel (TCG, 2 vCPUs), serial log: $serial"
-set +e
-timeout --foreground "${REX_VM_TIMEOUT:-900}" \
-	qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
-	-nodefaults -nographic -no-reboot -serial stdio \
-	-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio.gz" \
-	-append "console=ttyS0 panic=-1 rex.mode=$MODE ${REX_VM_APPEND:-}" \
-	</dev/null > "$serial" 2>&1
-rc=$?
-set -e
-[ $rc = 124 ] && echo "VM: hard time limit of ${REX_VM_TIMEOUT:-900}s reached" >> "$serial"
-if [ "$MODE" = demo ]; then
+# boot NAME MODE [KERNEL ARGUMENTS...]: one VM run, serial log in
+# $LOGDIR/NAME-serial.log.
+boot() {
+	local name=$1 mode=$2 serial=$LOGDIR/$1-serial.log rc
+	shift 2
+	log "booting $FLAVOR kernel (TCG, 2 vCPUs), serial log: $serial"
+	set +e
+	timeout --foreground "${REX_VM_TIMEOUT:-900}" \
+		qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
+		-nodefaults -nographic -no-reboot -serial stdio \
+		-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio.gz" \
+		-append "console=ttyS0 panic=-1 rex.mode=$mode $* ${REX_VM_APPEND:-}" \
+		</dev/null > "$serial" 2>&1
+	rc=$?
+	set -e
+	[ $rc = 124 ] && echo "VM: hard time limit of ${REX_VM_TIMEOUT:-900}s reached" >> "$serial"
+	return 0
+}
+
+case $MODE in
+demo)
+	boot demo demo
+	serial=$LOGDIR/demo-serial.log
 	sed -n '/^REX-DEMO-BEGIN/,/^REX-DEMO-END/p' "$serial" | sed '1d;$d'
 	grep -q '^REX-DEMO-END rc=0' "$serial" || die "demo failed, see $serial"
-fi
+	;;
+*)
+	boot test test
+	boot test-lockdown lockdown lockdown=integrity
+	;;
+esac
 exit 0

@@ -9,12 +9,20 @@
 
 #include <elf.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <linux/rex.h>
 
 #include "rex_test.h"
 
 REX_IMAGE(xdp_first_light);
 REX_IMAGE(xdp_import);
+REX_IMAGE(xdp_override);
+REX_IMAGE(xdp_gpl_only);
+REX_IMAGE(kprobe_getppid);
+REX_IMAGE(kprobe_override);
+REX_IMAGE(xdp_count);
 
 #define ENTRY "rex_xdp_first_light"
 
@@ -25,7 +33,23 @@ struct image {
 	size_t len;
 	const char *entry;
 	enum bpf_prog_type type;
+	const char *license;		/* NULL: "GPL" */
+	const int *fd_array;
+	unsigned int fd_array_cnt;
 };
+
+/* Load @img; on failure return -1 with errno set and the kernel log in @log. */
+static int load_image(const struct image *img, char *log, size_t log_size)
+{
+	union bpf_attr attr;
+
+	rex_attr_init(&attr, img->type, img->data, img->len, img->entry, log, log_size);
+	if (img->license)
+		attr.license = ptr_to_u64(img->license);
+	attr.fd_array = ptr_to_u64(img->fd_array);
+	attr.fd_array_cnt = img->fd_array_cnt;
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
 
 static Elf64_Ehdr *ehdr(struct image *img)
 {
@@ -52,6 +76,31 @@ static Elf64_Shdr *shdr(struct image *img, unsigned int type)
 		if (sh[i].sh_type == type)
 			return &sh[i];
 	return NULL;
+}
+
+/* The section called @name, found through the section name table. */
+static Elf64_Shdr *section(struct image *img, const char *name)
+{
+	Elf64_Shdr *sh = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff);
+	const char *names = (const char *)img->data + sh[ehdr(img)->e_shstrndx].sh_offset;
+	int i;
+
+	for (i = 0; i < ehdr(img)->e_shnum; i++)
+		if (!strcmp(names + sh[i].sh_name, name))
+			return &sh[i];
+	return NULL;
+}
+
+/* The map descriptions of the image, *@n of them; NULL without any. */
+static struct rex_map_def *map_defs(struct image *img, unsigned int *n)
+{
+	Elf64_Shdr *sh = section(img, REX_MAPS_SECTION);
+
+	if (!sh || !sh->sh_size)
+		return NULL;
+	if (n)
+		*n = sh->sh_size / sizeof(struct rex_map_def);
+	return (struct rex_map_def *)(img->data + sh->sh_offset);
 }
 
 static Elf64_Dyn *dyn(struct image *img, long tag)
@@ -500,12 +549,32 @@ static int entry_too_long(struct image *img)
 	return 0;
 }
 
+static int swap_image(struct image *img, const unsigned char *start,
+		      const unsigned char *end, const char *entry)
+{
+	img->len = end - start;
+	memcpy(img->data, start, img->len);
+	img->entry = entry;
+	return 0;
+}
+
+/* Another image, which imports a function that is no helper. */
 static int unknown_import(struct image *img)
 {
-	img->len = xdp_import_end - xdp_import_start;
-	memcpy(img->data, xdp_import_start, img->len);
-	img->entry = "rex_xdp_import";
-	return 0;
+	return swap_image(img, xdp_import_start, xdp_import_end, "rex_xdp_import");
+}
+
+/* bpf_override_return() is for kprobe programs only. */
+static int helper_not_for_xdp(struct image *img)
+{
+	return swap_image(img, xdp_override_start, xdp_override_end, "rex_xdp_override");
+}
+
+/* bpf_probe_read_kernel() is gpl_only. */
+static int gpl_helper_proprietary(struct image *img)
+{
+	img->license = "Proprietary";
+	return swap_image(img, xdp_gpl_only_start, xdp_gpl_only_end, "rex_xdp_gpl_only");
 }
 
 static int unsupported_prog_type(struct image *img)
@@ -866,6 +935,18 @@ FIXTURE_VARIANT_ADD(reject, unknown_import) {
 	.msg = "unknown import 'rex_no_such_helper'",
 };
 
+FIXTURE_VARIANT_ADD(reject, helper_not_for_xdp) {
+	.mutate = helper_not_for_xdp,
+	.err = EINVAL,
+	.msg = "rex: helper 'bpf_override_return' is not available to xdp programs",
+};
+
+FIXTURE_VARIANT_ADD(reject, gpl_helper_proprietary) {
+	.mutate = gpl_helper_proprietary,
+	.err = EINVAL,
+	.msg = "rex: helper 'bpf_probe_read_kernel' needs a GPL-compatible license",
+};
+
 FIXTURE_VARIANT_ADD(reject, unsupported_prog_type) {
 	.mutate = unsupported_prog_type,
 	.err = EINVAL,
@@ -926,8 +1007,7 @@ TEST_F(reject, load)
 
 	ASSERT_EQ(0, variant->mutate(&self->img))
 		TH_LOG("the test image lacks the part this variant damages");
-	fd = rex_load(self->img.type, self->img.data, self->img.len, self->img.entry,
-		      log_buf, sizeof(log_buf));
+	fd = load_image(&self->img, log_buf, sizeof(log_buf));
 	if (fd >= 0)
 		close(fd);
 	ASSERT_EQ(-1, fd) TH_LOG("damaged image was accepted");
@@ -936,6 +1016,531 @@ TEST_F(reject, load)
 	EXPECT_NE(NULL, strstr(log_buf, variant->msg))
 		TH_LOG("log '%s' lacks '%s'", log_buf, variant->msg);
 	expect_good_load(_metadata);
+}
+
+/*
+ * The same image loaded with another license: bpf_probe_read_kernel() is
+ * available to XDP programs, so the refusal above is about the license.
+ */
+TEST(gpl_helper_with_gpl_license)
+{
+	unsigned char pkt[64] = { [12] = 0x08, [13] = 0x00 };
+	const char *why = rex_unsupported();
+	unsigned int retval = 0;
+	int fd;
+
+	if (why)
+		SKIP(return, "%s", why);
+	fd = rex_load(BPF_PROG_TYPE_XDP, xdp_gpl_only_start,
+		      xdp_gpl_only_end - xdp_gpl_only_start, "rex_xdp_gpl_only",
+		      log_buf, sizeof(log_buf));
+	ASSERT_LE(0, fd) TH_LOG("GPL image refused: %s", log_buf);
+	EXPECT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval));
+	EXPECT_EQ(2, retval);
+	close(fd);
+}
+
+/*
+ * Images with maps: the maps the image describes are created from its
+ * .rex.maps section and passed in fd_array.  Each variant damages the
+ * image, the load attributes or the maps so that one thing is wrong.
+ * Afterwards the pristine image loads with the same maps, the maps still
+ * work, and once they are closed nothing holds them any more: a refused
+ * load must not keep a reference on a map it had bound.
+ *
+ * The order of the descriptions in the section is the compiler's, so the
+ * expected message is a format given the name of map @map of the image.
+ */
+#define MAX_MAPS	4
+
+struct bind_ctx {
+	struct image img;			/* what the variant damages */
+	struct image good;			/* the pristine image */
+	struct rex_map_def defs[MAX_MAPS];	/* of the pristine image */
+	int maps[MAX_MAPS];
+	unsigned int nr_maps;
+	int fds[MAX_MAPS + 1];			/* fd_array of the load */
+	int extra;				/* a map a variant passes instead */
+	int pipefd[2];
+};
+
+FIXTURE(bind) {
+	struct bind_ctx ctx;
+};
+
+FIXTURE_VARIANT(bind) {
+	const unsigned char *start;
+	const unsigned char *end;
+	const char *entry;
+	enum bpf_prog_type type;
+	int (*mutate)(struct bind_ctx *ctx);
+	int err;
+	const char *msg;
+	unsigned int map;
+};
+
+static int map_create(__u32 type, __u32 key_size, __u32 value_size, __u32 max_entries)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = type;
+	attr.key_size = key_size;
+	attr.value_size = value_size;
+	attr.max_entries = max_entries;
+	return sys_bpf(BPF_MAP_CREATE, &attr);
+}
+
+static __u32 map_id(int fd)
+{
+	struct bpf_map_info info;
+	union bpf_attr attr;
+
+	memset(&info, 0, sizeof(info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = ptr_to_u64(&info);
+	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr))
+		return 0;
+	return info.id;
+}
+
+/* Pass a new map of the given shape as map @i. */
+static int other_map(struct bind_ctx *ctx, unsigned int i, __u32 type,
+		     __u32 key_size, __u32 value_size, __u32 max_entries)
+{
+	ctx->extra = map_create(type, key_size, value_size, max_entries);
+	if (ctx->extra < 0)
+		return -1;
+	ctx->fds[i] = ctx->extra;
+	return 0;
+}
+
+static int helper_not_for_tracepoint(struct bind_ctx *ctx)
+{
+	ctx->img.type = BPF_PROG_TYPE_TRACEPOINT;
+	return 0;
+}
+
+static int fd_array_too_short(struct bind_ctx *ctx)
+{
+	ctx->img.fd_array_cnt--;
+	return 0;
+}
+
+static int fd_array_too_long(struct bind_ctx *ctx)
+{
+	ctx->fds[ctx->nr_maps] = ctx->maps[0];
+	ctx->img.fd_array_cnt++;
+	return 0;
+}
+
+static int fd_array_null(struct bind_ctx *ctx)
+{
+	ctx->img.fd_array = NULL;
+	return 0;
+}
+
+static int map_of_other_type(struct bind_ctx *ctx)
+{
+	return other_map(ctx, 0, BPF_MAP_TYPE_HASH, 4, 8, 1);
+}
+
+static int map_key_size(struct bind_ctx *ctx)
+{
+	return other_map(ctx, 0, BPF_MAP_TYPE_HASH, 8, 8, 64);
+}
+
+static int map_value_size(struct bind_ctx *ctx)
+{
+	return other_map(ctx, 0, BPF_MAP_TYPE_ARRAY, 4, 16, 1);
+}
+
+static int map_max_entries(struct bind_ctx *ctx)
+{
+	return other_map(ctx, 1, BPF_MAP_TYPE_ARRAY, 4, 8, 2);
+}
+
+static int fd_is_pipe(struct bind_ctx *ctx)
+{
+	if (pipe(ctx->pipefd))
+		return -1;
+	ctx->fds[1] = ctx->pipefd[0];
+	return 0;
+}
+
+static int fd_is_closed(struct bind_ctx *ctx)
+{
+	ctx->fds[1] = -1;
+	return 0;
+}
+
+/* Image and map agree on a map type Rex does not support. */
+static int map_type_unsupported(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	def->map_type = BPF_MAP_TYPE_PROG_ARRAY;
+	def->value_size = 4;
+	return other_map(ctx, 0, BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 1);
+}
+
+static int maps_section_size(struct bind_ctx *ctx)
+{
+	Elf64_Shdr *sh = section(&ctx->img, REX_MAPS_SECTION);
+
+	if (!sh)
+		return -1;
+	sh->sh_size -= 4;
+	return 0;
+}
+
+static int map_reserved(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	def->reserved = 1;
+	return 0;
+}
+
+static int map_name_unterminated(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	memset(def->name, 'x', sizeof(def->name));
+	return 0;
+}
+
+static int map_name_empty(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	memset(def->name, 0, sizeof(def->name));
+	return 0;
+}
+
+static int map_name_duplicate(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	memcpy(def[1].name, def[0].name, sizeof(def[1].name));
+	return 0;
+}
+
+/* The program still imports the old name, which no map has any more. */
+static int map_renamed(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def || !strcmp(def[1].name, "renamed"))
+		return -1;
+	snprintf(def[1].name, sizeof(def[1].name), "renamed");
+	return 0;
+}
+
+#define KPROBE_GETPPID							\
+	.start = kprobe_getppid_start,					\
+	.end = kprobe_getppid_end,					\
+	.entry = "rex_kprobe_getppid",					\
+	.type = BPF_PROG_TYPE_KPROBE
+
+#define XDP_COUNT							\
+	.start = xdp_count_start,					\
+	.end = xdp_count_end,						\
+	.entry = "rex_xdp_count",					\
+	.type = BPF_PROG_TYPE_XDP
+
+FIXTURE_VARIANT_ADD(bind, helper_not_for_tracepoint) {
+	.start = kprobe_override_start,
+	.end = kprobe_override_end,
+	.entry = "rex_kprobe_override",
+	.type = BPF_PROG_TYPE_KPROBE,
+	.mutate = helper_not_for_tracepoint,
+	.err = EINVAL,
+	.msg = "rex: helper 'bpf_override_return' is not available to tracepoint programs",
+};
+
+FIXTURE_VARIANT_ADD(bind, fd_array_too_short) {
+	KPROBE_GETPPID,
+	.mutate = fd_array_too_short,
+	.err = EINVAL,
+	.msg = "rex: fd_array has 1 entries, the image describes 2 maps",
+};
+
+FIXTURE_VARIANT_ADD(bind, fd_array_too_long) {
+	KPROBE_GETPPID,
+	.mutate = fd_array_too_long,
+	.err = EINVAL,
+	.msg = "rex: fd_array has 3 entries, the image describes 2 maps",
+};
+
+FIXTURE_VARIANT_ADD(bind, fd_array_null) {
+	KPROBE_GETPPID,
+	.mutate = fd_array_null,
+	.err = EINVAL,
+	.msg = "rex: fd_array has 0 entries, the image describes 2 maps",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_of_other_type) {
+	KPROBE_GETPPID,
+	.mutate = map_of_other_type,
+	.err = EINVAL,
+	.msg = "rex: map 0 '%s': fd_array gives a map of type 1, the image expects type 2",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_key_size) {
+	XDP_COUNT,
+	.mutate = map_key_size,
+	.err = EINVAL,
+	.msg = "rex: map 0 '%s': key/value size 8/8, the image expects 4/8",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_value_size) {
+	KPROBE_GETPPID,
+	.mutate = map_value_size,
+	.err = EINVAL,
+	.msg = "rex: map 0 '%s': key/value size 4/16, the image expects 4/8",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_max_entries) {
+	KPROBE_GETPPID,
+	.mutate = map_max_entries,
+	.err = EINVAL,
+	.msg = "rex: map 1 '%s': 2 entries, the image expects 1",
+	.map = 1,
+};
+
+FIXTURE_VARIANT_ADD(bind, fd_is_pipe) {
+	KPROBE_GETPPID,
+	.mutate = fd_is_pipe,
+	.err = EINVAL,
+	.msg = "is not a BPF map",
+};
+
+FIXTURE_VARIANT_ADD(bind, fd_is_closed) {
+	KPROBE_GETPPID,
+	.mutate = fd_is_closed,
+	.err = EBADF,
+	.msg = "rex: map 1 '%s': fd_array[1] = -1 is not a BPF map",
+	.map = 1,
+};
+
+FIXTURE_VARIANT_ADD(bind, map_type_unsupported) {
+	KPROBE_GETPPID,
+	.mutate = map_type_unsupported,
+	.err = EOPNOTSUPP,
+	.msg = "rex: map 0 '%s': map type 3 is not supported",
+};
+
+FIXTURE_VARIANT_ADD(bind, maps_section_size) {
+	KPROBE_GETPPID,
+	.mutate = maps_section_size,
+	.err = EINVAL,
+	.msg = "rex: section .rex.maps: size 76 is not a multiple of 40",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_reserved) {
+	XDP_COUNT,
+	.mutate = map_reserved,
+	.err = EINVAL,
+	.msg = "rex: map 0 '%s': reserved field is not zero",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_name_unterminated) {
+	KPROBE_GETPPID,
+	.mutate = map_name_unterminated,
+	.err = EINVAL,
+	.msg = "rex: map 0: name is empty or not NUL-terminated",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_name_empty) {
+	XDP_COUNT,
+	.mutate = map_name_empty,
+	.err = EINVAL,
+	.msg = "rex: map 0: name is empty or not NUL-terminated",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_name_duplicate) {
+	KPROBE_GETPPID,
+	.mutate = map_name_duplicate,
+	.err = EINVAL,
+	.msg = "rex: map 1 '%s': name already used by map 0",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_renamed) {
+	KPROBE_GETPPID,
+	.mutate = map_renamed,
+	.err = ENOENT,
+	.msg = "rex: unknown import '%s': not a map of the image nor a Rex helper",
+	.map = 1,
+};
+
+FIXTURE_SETUP(bind)
+{
+	struct bind_ctx *ctx = &self->ctx;
+	const char *why = rex_unsupported();
+	struct rex_map_def *defs;
+	unsigned int i;
+
+	memset(ctx->maps, -1, sizeof(ctx->maps));
+	ctx->extra = -1;
+	ctx->pipefd[0] = -1;
+	ctx->pipefd[1] = -1;
+	if (why)
+		SKIP(return, "%s", why);
+	ctx->img.len = variant->end - variant->start;
+	ctx->img.data = malloc(ctx->img.len);
+	ASSERT_NE(NULL, ctx->img.data);
+	memcpy(ctx->img.data, variant->start, ctx->img.len);
+	ctx->img.entry = variant->entry;
+	ctx->img.type = variant->type;
+
+	defs = map_defs(&ctx->img, &ctx->nr_maps);
+	ASSERT_NE(NULL, defs) TH_LOG("image without %s", REX_MAPS_SECTION);
+	ASSERT_GE(MAX_MAPS, ctx->nr_maps);
+	for (i = 0; i < ctx->nr_maps; i++) {
+		ctx->defs[i] = defs[i];
+		ctx->maps[i] = map_create(defs[i].map_type, defs[i].key_size,
+					  defs[i].value_size, defs[i].max_entries);
+		ASSERT_LE(0, ctx->maps[i])
+			TH_LOG("map %s: %s", defs[i].name, strerror(errno));
+		ctx->fds[i] = ctx->maps[i];
+	}
+	ctx->img.fd_array = ctx->fds;
+	ctx->img.fd_array_cnt = ctx->nr_maps;
+
+	ctx->good.data = (unsigned char *)variant->start;
+	ctx->good.len = ctx->img.len;
+	ctx->good.entry = variant->entry;
+	ctx->good.type = variant->type;
+	ctx->good.fd_array = ctx->maps;
+	ctx->good.fd_array_cnt = ctx->nr_maps;
+}
+
+FIXTURE_TEARDOWN(bind)
+{
+	struct bind_ctx *ctx = &self->ctx;
+	unsigned int i;
+
+	for (i = 0; i < MAX_MAPS; i++)
+		if (ctx->maps[i] >= 0)
+			close(ctx->maps[i]);
+	if (ctx->extra >= 0)
+		close(ctx->extra);
+	if (ctx->pipefd[0] >= 0)
+		close(ctx->pipefd[0]);
+	if (ctx->pipefd[1] >= 0)
+		close(ctx->pipefd[1]);
+	free(ctx->img.data);
+}
+
+/* The pristine image loads with the fixture's maps (and runs, for XDP). */
+static void expect_good_bind(struct __test_metadata *_metadata, struct bind_ctx *ctx)
+{
+	unsigned char pkt[64] = { [12] = 0x08, [13] = 0x00 };
+	unsigned int retval = 0;
+	int fd;
+
+	fd = load_image(&ctx->good, log_buf, sizeof(log_buf));
+	ASSERT_LE(0, fd) TH_LOG("valid image refused: %s", log_buf);
+	if (ctx->good.type == BPF_PROG_TYPE_XDP) {
+		EXPECT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval));
+		EXPECT_EQ(2, retval);
+	}
+	close(fd);
+}
+
+/* Each map still takes and returns a value. */
+static void expect_maps_usable(struct __test_metadata *_metadata,
+			       struct bind_ctx *ctx)
+{
+	unsigned char value[64], out[64];
+	union bpf_attr attr;
+	unsigned int i;
+	__u32 key = 0;
+
+	for (i = 0; i < ctx->nr_maps; i++) {
+		ASSERT_GE(sizeof(value), ctx->defs[i].value_size);
+		memset(value, 0x5a, sizeof(value));
+		memset(out, 0, sizeof(out));
+		memset(&attr, 0, sizeof(attr));
+		attr.map_fd = ctx->maps[i];
+		attr.key = ptr_to_u64(&key);
+		attr.value = ptr_to_u64(value);
+		attr.flags = BPF_ANY;
+		EXPECT_EQ(0, sys_bpf(BPF_MAP_UPDATE_ELEM, &attr))
+			TH_LOG("update of map %s: %s", ctx->defs[i].name, strerror(errno));
+		attr.value = ptr_to_u64(out);
+		attr.flags = 0;
+		EXPECT_EQ(0, sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr))
+			TH_LOG("lookup in map %s: %s", ctx->defs[i].name, strerror(errno));
+		EXPECT_EQ(0, memcmp(value, out, ctx->defs[i].value_size));
+	}
+}
+
+/*
+ * Close the map @*fd and wait until its id is gone: programs are freed
+ * through RCU and a workqueue, so the last reference may go a bit later.
+ */
+static void expect_map_freed(struct __test_metadata *_metadata, int *fd)
+{
+	struct timespec delay = { .tv_nsec = 10 * 1000 * 1000 };
+	union bpf_attr attr;
+	int i, ret;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_id = map_id(*fd);
+	ASSERT_NE(0, attr.map_id) TH_LOG("no id for map fd %d: %s", *fd, strerror(errno));
+	close(*fd);
+	*fd = -1;
+	for (i = 0; i < 200; i++) {
+		ret = sys_bpf(BPF_MAP_GET_FD_BY_ID, &attr);
+		if (ret < 0)
+			break;
+		close(ret);
+		nanosleep(&delay, NULL);
+	}
+	EXPECT_EQ(-1, ret) TH_LOG("map %u still referenced 2 s after close", attr.map_id);
+	EXPECT_EQ(ENOENT, errno);
+}
+
+TEST_F(bind, load)
+{
+	struct bind_ctx *ctx = &self->ctx;
+	unsigned int i;
+	char msg[256];
+	int fd;
+
+	ASSERT_EQ(0, variant->mutate(ctx))
+		TH_LOG("the variant could not be prepared: %s", strerror(errno));
+	fd = load_image(&ctx->img, log_buf, sizeof(log_buf));
+	if (fd >= 0)
+		close(fd);
+	ASSERT_EQ(-1, fd) TH_LOG("wrong load was accepted");
+	EXPECT_EQ(variant->err, errno)
+		TH_LOG("errno %d (%s), log: %s", errno, strerror(errno), log_buf);
+	ASSERT_GT(ctx->nr_maps, variant->map);
+	snprintf(msg, sizeof(msg), variant->msg, ctx->defs[variant->map].name);
+	EXPECT_NE(NULL, strstr(log_buf, msg))
+		TH_LOG("log '%s' lacks '%s'", log_buf, msg);
+
+	expect_good_bind(_metadata, ctx);
+	expect_maps_usable(_metadata, ctx);
+	for (i = 0; i < ctx->nr_maps; i++)
+		expect_map_freed(_metadata, &ctx->maps[i]);
+	if (ctx->extra >= 0)
+		expect_map_freed(_metadata, &ctx->extra);
 }
 
 /* Attribute misuse that bpf_prog_load() refuses before Rex sees the image. */

@@ -112,4 +112,25 @@ static inline int rex_test_run(int prog_fd, const void *data, size_t len,
 	return err;
 }
 
+/*
+ * Load the smallest eBPF XDP program, "r0 = XDP_PASS; exit", for tests that
+ * compare what Rex demands with what eBPF demands.  Returns its fd, or -1
+ * with errno set.
+ */
+static inline int ebpf_xdp_load(void)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 2 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_type = BPF_PROG_TYPE_XDP;
+	attr.insns = ptr_to_u64(insns);
+	attr.insn_cnt = 2;
+	attr.license = ptr_to_u64("GPL");
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
 #endif /* __REX_TEST_H */
