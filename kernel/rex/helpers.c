@@ -33,20 +33,9 @@ struct rex_helper {
 	const void *wrapper;
 };
 
-/* Key/value maps: those whose lookup returns a value or NULL. */
 static bool rex_map_has_values(const struct bpf_map *map)
 {
-	switch (map->map_type) {
-	case BPF_MAP_TYPE_HASH:
-	case BPF_MAP_TYPE_ARRAY:
-	case BPF_MAP_TYPE_PERCPU_HASH:
-	case BPF_MAP_TYPE_PERCPU_ARRAY:
-	case BPF_MAP_TYPE_LRU_HASH:
-	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
-		return true;
-	default:
-		return false;
-	}
+	return rex_map_type_has_values(map->map_type);
 }
 
 static void *rex_map_lookup_elem(struct bpf_map *map, void *key)

@@ -18,13 +18,16 @@
 
 #include "rex.h"
 
-/*
- * Map types a Rex program may use.  Each is reached only through helpers
- * that check the map type at run time (helpers.c); types that need the
- * verifier's help (program arrays, maps with BTF-described special fields,
- * socket and device maps) are left out until Rex has an answer for them.
+/**
+ * rex_map_type_has_values() - does a map type hold values a program may use?
+ * @type: enum bpf_map_type
+ *
+ * The key/value maps a lookup returns a value of, or NULL: the map types
+ * the Rex map helpers accept.
+ *
+ * Return: true for hash and array maps and their per-CPU and LRU variants.
  */
-static bool map_type_supported(enum bpf_map_type type)
+bool rex_map_type_has_values(u32 type)
 {
 	switch (type) {
 	case BPF_MAP_TYPE_HASH:
@@ -33,13 +36,24 @@ static bool map_type_supported(enum bpf_map_type type)
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
-	case BPF_MAP_TYPE_PERF_EVENT_ARRAY:
-	case BPF_MAP_TYPE_STACK_TRACE:
-	case BPF_MAP_TYPE_RINGBUF:
 		return true;
 	default:
 		return false;
 	}
+}
+
+/*
+ * Map types a Rex program may use.  Each is reached only through helpers
+ * that check the map type at run time (helpers.c); types that need the
+ * verifier's help (program arrays, maps with BTF-described special fields,
+ * socket and device maps) are left out until Rex has an answer for them.
+ */
+static bool map_type_supported(u32 type)
+{
+	return rex_map_type_has_values(type) ||
+	       type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
+	       type == BPF_MAP_TYPE_STACK_TRACE ||
+	       type == BPF_MAP_TYPE_RINGBUF;
 }
 
 static int check_def(struct rex_load *ld, unsigned int i)
@@ -70,7 +84,7 @@ static int check_map(struct rex_load *ld, unsigned int i, struct bpf_map *map)
 	const struct rex_map_def *def = &ld->map_defs[i];
 
 	if (map->map_type != def->map_type) {
-		rex_log(ld, "map %u '%s': fd_array gives a map of type %u, the image expects type %u",
+		rex_log(ld, "map %u '%s': fd_array gives type %u, the image expects type %u",
 			i, def->name, map->map_type, def->map_type);
 		return -EINVAL;
 	}

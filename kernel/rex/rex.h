@@ -78,6 +78,7 @@ int rex_image_load(struct rex_image *img, const void *elf, size_t len,
 void rex_image_free(struct rex_image *img);
 
 int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size);
+bool rex_map_type_has_values(u32 type);
 int rex_import_resolve(struct rex_load *ld, const char *name, u64 *addr);
 const char *rex_prog_type_name(u32 type);
 

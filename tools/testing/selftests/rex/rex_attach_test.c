@@ -154,28 +154,6 @@ static void spin_ms(int ms)
 }
 
 /*
- * The tracefs directory, mounted at /sys/kernel/tracing if no tracefs is
- * visible yet (a minimal initramfs mounts none); NULL without tracefs.
- */
-static const char *tracefs_dir(void)
-{
-	static const char * const dirs[] = {
-		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
-	};
-	char path[128];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		snprintf(path, sizeof(path), "%s/events", dirs[i]);
-		if (!access(path, F_OK))
-			return dirs[i];
-	}
-	if (mount("tracefs", dirs[0], "tracefs", 0, NULL))
-		return NULL;
-	return dirs[0];
-}
-
-/*
  * Offset and size of the field declared as @decl (e.g. "long id") in the
  * tracefs format file @path; 0 on success.
  */
@@ -295,7 +273,7 @@ TEST_F(trace, tracepoint_sys_enter)
 	const char *tracefs;
 	char path[256];
 
-	tracefs = tracefs_dir();
+	tracefs = rex_tracefs_dir();
 	if (!tracefs)
 		SKIP(return, "no tracefs (CONFIG_FTRACE)");
 	snprintf(path, sizeof(path), "%s/events/raw_syscalls/sys_enter/format", tracefs);

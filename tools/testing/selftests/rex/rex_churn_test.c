@@ -544,28 +544,6 @@ FIXTURE(churn) {
 	struct churn_env env;
 };
 
-/*
- * The tracefs directory, mounted at /sys/kernel/tracing if no tracefs is
- * visible yet (a minimal initramfs mounts none); NULL without tracefs.
- */
-static const char *tracefs_dir(void)
-{
-	static const char * const dirs[] = {
-		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
-	};
-	char path[128];
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
-		snprintf(path, sizeof(path), "%s/events", dirs[i]);
-		if (!access(path, F_OK))
-			return dirs[i];
-	}
-	if (mount("tracefs", dirs[0], "tracefs", 0, NULL))
-		return NULL;
-	return dirs[0];
-}
-
 FIXTURE_SETUP(churn)
 {
 	const char *why = rex_unsupported();
@@ -583,7 +561,7 @@ FIXTURE_SETUP(churn)
 		SKIP(return, "%s", why);
 	if (access(KPROBE_PMU, F_OK))
 		SKIP(return, "no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)");
-	tracefs = tracefs_dir();
+	tracefs = rex_tracefs_dir();
 	if (!tracefs)
 		SKIP(return, "no tracefs (CONFIG_FTRACE)");
 	snprintf(path, sizeof(path), "%s/events/raw_syscalls/sys_enter/id", tracefs);

@@ -77,14 +77,14 @@ int main(void)
 	printf("rex_kprobe_getppid on __x64_sys_getppid; frames are sent from rextx.\n\n");
 	txfd = rex_packet_socket(tx, 0);
 	for (round = 1; round <= 3; round++) {
-		for (i = 0; i < (int)(sizeof(traffic) / sizeof(traffic[0])); i++)
+		for (i = 0; i < (int)ARRAY_SIZE(traffic); i++)
 			rex_send_frames(txfd, tx, traffic[i].type, 60, traffic[i].n);
 		for (i = 0; i < 7 * round; i++)
 			syscall(__NR_getppid);
 		usleep(100 * 1000);
 		printf("round %d: getppid calls counted by the kprobe program: %llu\n", round,
 		       count(kp, "counts", 0));
-		for (i = 0; i < (int)(sizeof(traffic) / sizeof(traffic[0])); i++)
+		for (i = 0; i < (int)ARRAY_SIZE(traffic); i++)
 			printf("         XDP frames %-32s %llu\n", traffic[i].name,
 			       count(xdp, "counts", traffic[i].type));
 	}

@@ -21,6 +21,8 @@ REX_IMAGE(xdp_first_light);
 REX_IMAGE(xdp_count);
 REX_IMAGE(xdp_stack);
 REX_IMAGE(kprobe_stack);
+REX_IMAGE(tp_nest);
+REX_IMAGE(kprobe_count);
 
 #define FIRST_LIGHT_ENTRY	"rex_xdp_first_light"
 #define PROG_NAME		"first_light"
@@ -189,14 +191,90 @@ TEST_F(info, kallsyms)
 	ASSERT_EQ(0, rex_prog_get_info(self->fd, &info, &len));
 	tag_hex(self->info.tag, hex);
 	snprintf(name, sizeof(name), "bpf_prog_%s_%s", hex, PROG_NAME);
-	EXPECT_EQ(0, kallsyms_has(ksym, name)) TH_LOG("%s at %llx not in /proc/kallsyms",
-						   name, (unsigned long long)ksym);
+	EXPECT_EQ(0, kallsyms_has(ksym, name))
+		TH_LOG("%s at %llx not in /proc/kallsyms", name, (unsigned long long)ksym);
 	close(self->fd);
 	self->fd = -1;
 	/* Gone once the program is freed (deferred through RCU). */
 	for (int i = 0; i < 200 && !kallsyms_has(ksym, name); i++)
 		usleep(10000);
 	EXPECT_NE(0, kallsyms_has(ksym, name));
+}
+
+static const char *find_bpftool(void)
+{
+	static const char *const paths[] = { "/usr/sbin/bpftool", "/usr/bin/bpftool",
+					     "/usr/local/sbin/bpftool" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(paths); i++)
+		if (!access(paths[i], X_OK))
+			return paths[i];
+	return NULL;
+}
+
+/* Run @cmd; its output (stdout and stderr) in @out.  Returns its status. */
+static int run(const char *cmd, char *out, size_t size)
+{
+	FILE *f = popen(cmd, "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(out, 1, size - 1, f);
+	out[n] = '\0';
+	return pclose(f);
+}
+
+/* bpftool lists the program with its type, name and text size. */
+TEST_F(info, bpftool_show)
+{
+	const char *bpftool = find_bpftool();
+	char cmd[512], out[4096];
+
+	if (!bpftool)
+		SKIP(return, "bpftool is not installed");
+	snprintf(cmd, sizeof(cmd), "%s prog show id %u 2>&1", bpftool, self->info.id);
+	EXPECT_EQ(0, run(cmd, out, sizeof(out)));
+	TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "xdp  name " PROG_NAME));
+	snprintf(cmd, sizeof(cmd), "jited %uB", self->info.jited_prog_len);
+	EXPECT_NE(NULL, strstr(out, cmd)) TH_LOG("no '%s'", cmd);
+}
+
+/*
+ * "bpftool prog dump jited" writes the program's text.  bpftool refuses
+ * to dump JITed code, even into a file, when it was built without a
+ * disassembler, as Debian's is; info.jited_text checks the same bytes
+ * through bpf_prog_info then.
+ */
+TEST_F(info, bpftool_dump_jited)
+{
+	const char *bpftool = find_bpftool();
+	char cmd[512], out[4096], dump[] = "/tmp/rex_info_jited.XXXXXX";
+	unsigned char *code;
+	ssize_t n;
+	int fd;
+
+	if (!bpftool)
+		SKIP(return, "bpftool is not installed");
+	fd = mkstemp(dump);
+	ASSERT_LE(0, fd);
+	snprintf(cmd, sizeof(cmd), "%s prog dump jited id %u file %s 2>&1", bpftool,
+		 self->info.id, dump);
+	if (run(cmd, out, sizeof(out)) && strstr(out, "No JIT disassembly support")) {
+		close(fd);
+		unlink(dump);
+		SKIP(return, "bpftool has no JIT disassembler");
+	}
+	code = calloc(1, self->info.jited_prog_len + 1);
+	ASSERT_NE(NULL, code);
+	n = read(fd, code, self->info.jited_prog_len + 1);
+	close(fd);
+	unlink(dump);
+	EXPECT_EQ(self->info.jited_prog_len, n) TH_LOG("%s", out);
+	EXPECT_EQ(0, memcmp(code, self->text.bytes, self->text.filesz));
+	free(code);
 }
 
 /* fdinfo names the program a Rex program and carries BPF's usual lines. */
@@ -356,7 +434,8 @@ TEST(perf_events)
 		if (h->type == PERF_RECORD_KSYMBOL) {
 			struct ksymbol_record *k = (void *)rec;
 
-			if (k->ksym_type == PERF_RECORD_KSYMBOL_TYPE_BPF && !strcmp(k->name, name)) {
+			if (k->ksym_type == PERF_RECORD_KSYMBOL_TYPE_BPF &&
+			    !strcmp(k->name, name)) {
 				EXPECT_EQ(ksym, k->addr);
 				EXPECT_EQ(info.jited_prog_len, k->len);
 				EXPECT_EQ(0, k->flags);
@@ -447,6 +526,70 @@ TEST(stack_through_program)
 	}
 	rex_object__close(kp);
 	rex_object__close(xdp);
+}
+
+static __u64 map_u64(struct rex_object *obj, const char *map, __u32 key)
+{
+	__u64 v = ~0ULL;
+
+	rex_map_lookup_elem(rex_object__find_map_fd_by_name(obj, map), &key, &v);
+	return v;
+}
+
+/*
+ * BPF's recursion guard works for Rex programs unchanged: a kprobe program
+ * on a function that a tracepoint program calls does not run inside the
+ * tracepoint program, and each such miss is counted in its recursion_misses.
+ */
+TEST(recursion_guard)
+{
+	struct rex_object *tp, *kp;
+	struct rex_link *tpl, *kpl;
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info), zero = 0;
+	__u64 tgid = getpid(), runs;
+	const int n = 20;
+	int i;
+	const char *why = rex_unsupported();
+
+	if (why)
+		SKIP(return, "%s", why);
+	if (access("/sys/bus/event_source/devices/kprobe/type", F_OK))
+		SKIP(return, "no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)");
+	if (!rex_tracefs_dir())
+		SKIP(return, "no tracefs");
+
+	tp = rex_object__open_mem(tp_nest_start, tp_nest_end - tp_nest_start);
+	ASSERT_NE(NULL, tp);
+	ASSERT_EQ(0, rex_object__load(tp)) TH_LOG("%s", rex_object__log(tp));
+	kp = rex_object__open_mem(kprobe_count_start, kprobe_count_end - kprobe_count_start);
+	ASSERT_NE(NULL, kp);
+	ASSERT_EQ(0, rex_object__load(kp)) TH_LOG("%s", rex_object__log(kp));
+	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(tp, "target"),
+					 &zero, &tgid, 0));
+
+	kpl = rex_program__attach_kprobe(rex_object__find_program_by_name(kp, "rex_kprobe_count"),
+					 false, "prandom_u32_state");
+	ASSERT_NE(NULL, kpl) TH_LOG("attach kprobe: %s", strerror(errno));
+	tpl = rex_program__attach_tracepoint(rex_object__find_program_by_name(tp, "rex_tp_nest"),
+					     "raw_syscalls", "sys_enter");
+	ASSERT_NE(NULL, tpl) TH_LOG("attach tracepoint: %s", strerror(errno));
+	runs = map_u64(kp, "counts", 0);
+	for (i = 0; i < n; i++)
+		syscall(__NR_getppid);
+	rex_link__destroy(tpl);
+	rex_link__destroy(kpl);
+
+	EXPECT_EQ(n, map_u64(tp, "counts", 0));
+	ASSERT_EQ(0, rex_prog_get_info(rex_object__find_prog_fd_by_name(kp, "rex_kprobe_count"),
+				       &info, &len));
+	/* Every nested hit is a miss; other callers may run the program. */
+	EXPECT_EQ(n, info.recursion_misses);
+	TH_LOG("kprobe program: %llu runs outside, %llu misses inside the tracepoint program",
+	       (unsigned long long)(map_u64(kp, "counts", 0) - runs),
+	       (unsigned long long)info.recursion_misses);
+	rex_object__close(kp);
+	rex_object__close(tp);
 }
 
 TEST_HARNESS_MAIN

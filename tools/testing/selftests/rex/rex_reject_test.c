@@ -1296,7 +1296,7 @@ FIXTURE_VARIANT_ADD(bind, map_of_other_type) {
 	KPROBE_GETPPID,
 	.mutate = map_of_other_type,
 	.err = EINVAL,
-	.msg = "rex: map 0 '%s': fd_array gives a map of type 1, the image expects type 2",
+	.msg = "rex: map 0 '%s': fd_array gives type 1, the image expects type 2",
 };
 
 FIXTURE_VARIANT_ADD(bind, map_key_size) {

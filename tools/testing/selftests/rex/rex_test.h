@@ -7,8 +7,10 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mount.h>
 #include <linux/bpf.h>
 #include <sys/syscall.h>
 
@@ -131,6 +133,28 @@ static inline int ebpf_xdp_load(void)
 	attr.insn_cnt = 2;
 	attr.license = ptr_to_u64("GPL");
 	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+/*
+ * The tracefs directory, mounted at /sys/kernel/tracing if no tracefs is
+ * visible yet (a minimal initramfs mounts none); NULL without tracefs.
+ */
+static inline const char *rex_tracefs_dir(void)
+{
+	static const char * const dirs[] = {
+		"/sys/kernel/tracing", "/sys/kernel/debug/tracing",
+	};
+	char path[128];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		snprintf(path, sizeof(path), "%s/events", dirs[i]);
+		if (!access(path, F_OK))
+			return dirs[i];
+	}
+	if (mount("tracefs", dirs[0], "tracefs", 0, NULL))
+		return NULL;
+	return dirs[0];
 }
 
 #endif /* __REX_TEST_H */
