@@ -59,24 +59,6 @@ static long rex_map_delete_elem(struct bpf_map *map, void *key)
 	return map->ops->map_delete_elem(map, key);
 }
 
-/*
- * Resources a program acquires through a helper are announced here, and
- * their release likewise, so that the runtime can release what a program
- * still holds when it panics.  Ring buffer records are the only such
- * resource the allowlist offers so far.
- */
-enum rex_resource {
-	REX_RES_RINGBUF_RECORD,
-};
-
-static void rex_res_acquired(enum rex_resource kind, void *res)
-{
-}
-
-static void rex_res_released(enum rex_resource kind, void *res)
-{
-}
-
 static long rex_ringbuf_output(struct bpf_map *map, void *data, u64 size, u64 flags)
 {
 	if (map->map_type != BPF_MAP_TYPE_RINGBUF)
@@ -85,6 +67,13 @@ static long rex_ringbuf_output(struct bpf_map *map, void *data, u64 size, u64 fl
 					     size, flags, 0);
 }
 
+/*
+ * A reserved record is a resource: it blocks the ring buffer's consumer
+ * until it is submitted or discarded, so it goes into the ledger, and a
+ * full ledger fails the reservation.  Submitting or discarding a record
+ * that is not in the ledger is refused: it was never reserved, or it is
+ * gone already.
+ */
 static void *rex_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
 {
 	void *rec;
@@ -93,27 +82,48 @@ static void *rex_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
 		return NULL;
 	rec = (void *)(unsigned long)bpf_ringbuf_reserve_proto.func((unsigned long)map,
 								    size, flags, 0, 0);
-	if (rec)
-		rex_res_acquired(REX_RES_RINGBUF_RECORD, rec);
+	if (rec && rex_res_acquired(REX_RES_RINGBUF_RECORD, rec)) {
+		bpf_ringbuf_discard_proto.func((unsigned long)rec, 0, 0, 0, 0);
+		rec = NULL;
+	}
 	return rec;
 }
 
 static void rex_ringbuf_submit(void *rec, u64 flags)
 {
-	rex_res_released(REX_RES_RINGBUF_RECORD, rec);
-	bpf_ringbuf_submit_proto.func((unsigned long)rec, flags, 0, 0, 0);
+	if (rex_res_released(rec))
+		bpf_ringbuf_submit_proto.func((unsigned long)rec, flags, 0, 0, 0);
 }
 
 static void rex_ringbuf_discard(void *rec, u64 flags)
 {
-	rex_res_released(REX_RES_RINGBUF_RECORD, rec);
-	bpf_ringbuf_discard_proto.func((unsigned long)rec, flags, 0, 0, 0);
+	if (rex_res_released(rec))
+		bpf_ringbuf_discard_proto.func((unsigned long)rec, flags, 0, 0, 0);
+}
+
+/**
+ * rex_res_release() - release a resource a program still holds
+ * @kind: the kind of resource
+ * @ptr: the resource
+ *
+ * Called by the runtime for each ledger entry when a program panics or
+ * returns without releasing it.
+ */
+void rex_res_release(enum rex_resource kind, void *ptr)
+{
+	switch (kind) {
+	case REX_RES_RINGBUF_RECORD:
+		bpf_ringbuf_discard_proto.func((unsigned long)ptr, 0, 0, 0, 0);
+		break;
+	}
 }
 
 #define HELPER(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, NULL }
 #define WRAPPED(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, rex_##fn }
+/* A helper of Rex's own, available to every program type. */
+#define REX_HELPER(fn)		{ "rex_" #fn, BPF_FUNC_unspec, rex_##fn }
 
-/* The allowlist, sorted by name. */
+/* The allowlist, sorted by name: BPF helpers, then Rex's own. */
 static const struct rex_helper rex_helpers[] = {
 	HELPER(get_current_comm),
 	HELPER(get_current_pid_tgid),
@@ -138,6 +148,7 @@ static const struct rex_helper rex_helpers[] = {
 	WRAPPED(ringbuf_output),
 	WRAPPED(ringbuf_reserve),
 	WRAPPED(ringbuf_submit),
+	REX_HELPER(panic),
 	HELPER(skb_load_bytes),
 	HELPER(skb_store_bytes),
 	HELPER(trace_printk),
@@ -204,6 +215,10 @@ static int resolve_helper(struct rex_load *ld, const struct rex_helper *h, u64 *
 	const struct bpf_verifier_ops *ops = verifier_ops(prog->type);
 	const struct bpf_func_proto *fn = NULL;
 
+	if (h->func_id == BPF_FUNC_unspec) {
+		*addr = (unsigned long)h->wrapper;
+		return 0;
+	}
 	if (ops && ops->get_func_proto)
 		fn = ops->get_func_proto(h->func_id, prog);
 	if (!fn || !fn->func) {

@@ -20,14 +20,11 @@
 /*
  * bpf_func of every Rex program.  The BPF run path passes the program's
  * insnsi as the second argument, which lets the dispatcher find the program
- * without a Rex branch in bpf_prog_run().  The entry point is native code
- * with no kCFI type hash in front of it, hence __nocfi.
+ * without a Rex branch in bpf_prog_run().
  */
-static __nocfi unsigned int rex_dispatch(const void *ctx, const struct bpf_insn *insn)
+static unsigned int rex_dispatch(const void *ctx, const struct bpf_insn *insn)
 {
-	const struct bpf_prog *prog = container_of(insn, struct bpf_prog, insnsi[0]);
-
-	return prog->aux->rex->image.entry(ctx);
+	return rex_run(container_of(insn, struct bpf_prog, insnsi[0]), ctx);
 }
 
 /**
@@ -308,8 +305,10 @@ void rex_prog_show_fdinfo(struct seq_file *m, const struct bpf_prog *prog)
 
 	if (!rex)
 		return;
-	seq_printf(m, "rex:\t1\nrex_image_pages:\t%zu\nrex_text_bytes:\t%zu\n",
-		   rex->image.size >> PAGE_SHIFT, rex->image.text_size);
+	seq_printf(m, "rex:\t1\nrex_image_pages:\t%zu\nrex_text_bytes:\t%zu\n"
+		   "rex_panics:\t%lld\nrex_leaks:\t%lld\n",
+		   rex->image.size >> PAGE_SHIFT, rex->image.text_size,
+		   atomic64_read(&rex->panics), atomic64_read(&rex->leaks));
 }
 
 /**

@@ -5,6 +5,7 @@
 #ifndef _KERNEL_REX_REX_H
 #define _KERNEL_REX_REX_H
 
+#include <linux/atomic.h>
 #include <linux/types.h>
 
 struct bpf_map;
@@ -65,10 +66,32 @@ struct rex_load {
 /**
  * struct rex_prog - Rex state of a BPF program, hangs off bpf_prog_aux::rex
  * @image: the program's code and data
+ * @panics: number of runs that ended in a panic
+ * @leaks: number of runs that returned holding resources
  */
 struct rex_prog {
 	struct rex_image image;
+	atomic64_t panics;
+	atomic64_t leaks;
 };
+
+/* Entries of the cleanup ledger of one context level of one CPU. */
+#define REX_LEDGER_SIZE		16
+
+/**
+ * enum rex_resource - kinds of resources a program acquires through helpers
+ * @REX_RES_RINGBUF_RECORD: a reserved ring buffer record
+ */
+enum rex_resource {
+	REX_RES_RINGBUF_RECORD,
+};
+
+int rex_res_acquired(enum rex_resource kind, void *ptr);
+bool rex_res_released(void *ptr);
+void rex_res_release(enum rex_resource kind, void *ptr);
+unsigned int rex_run(const struct bpf_prog *prog, const void *ctx);
+unsigned int rex_default_ret(const struct bpf_prog *prog);
+void __noreturn rex_panic(const char *msg);
 
 #define rex_log(ld, fmt, ...) \
 	bpf_log((ld)->log, "rex: " fmt "\n", ##__VA_ARGS__)

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <linux/if_link.h>
 
+#define REX_NO_HARNESS
 #include "rex_test.h"
 #include "rex_net.h"
 #include "librex.h"

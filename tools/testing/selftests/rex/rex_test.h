@@ -14,7 +14,11 @@
 #include <linux/bpf.h>
 #include <sys/syscall.h>
 
+#ifdef REX_NO_HARNESS
+#include "../kselftest.h"
+#else
 #include "../kselftest_harness.h"
+#endif
 
 #define REX_LOG_SIZE	(64 * 1024)
 

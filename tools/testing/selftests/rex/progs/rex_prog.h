@@ -125,6 +125,9 @@ long bpf_skb_store_bytes(void *skb, __u32 offset, const void *from, __u32 len,
 			 __u64 flags);
 __u32 bpf_get_prandom_u32(void);
 
+/* Rex's own helper: leave the program after a panic, releasing what it holds. */
+void rex_panic(const char *msg) __attribute__((noreturn));
+
 /*
  * A function the kernel never offers to Rex programs; an image that calls
  * it has an import the loader must refuse.
