@@ -95,6 +95,10 @@ static int check_attr(const union bpf_attr *attr, struct bpf_verifier_log *log)
 		bpf_log(log, "rex: signed images are not supported\n");
 		return -EOPNOTSUPP;
 	}
+	if (!rex_runtime_ready()) {
+		bpf_log(log, "rex: no Rex stacks: their allocation failed at boot\n");
+		return -ENOMEM;
+	}
 	if (!attr->rex_image || !attr->rex_entry) {
 		bpf_log(log, "rex: rex_image and rex_entry are required\n");
 		return -EINVAL;

@@ -90,6 +90,7 @@ int rex_res_acquired(enum rex_resource kind, void *ptr);
 bool rex_res_released(void *ptr);
 void rex_res_release(enum rex_resource kind, void *ptr);
 unsigned int rex_run(const struct bpf_prog *prog, const void *ctx);
+bool rex_runtime_ready(void);
 unsigned int rex_default_ret(const struct bpf_prog *prog);
 void __noreturn rex_panic(const char *msg);
 

@@ -149,9 +149,13 @@ static unsigned int release_all(struct rex_level *lv)
 	return n;
 }
 
-/*
+/**
+ * rex_enter() - call the entry of the program running at this level
+ *
  * Called by rex_arch_call() on the Rex stack.  The entry is native code
  * without a kCFI type hash, hence __nocfi.
+ *
+ * Return: the program's return value.
  */
 __nocfi unsigned int rex_enter(void)
 {
@@ -226,6 +230,16 @@ void __noreturn rex_panic(const char *msg)
 	rex_arch_unwind(this_tos(), lv->bp, rex_default_ret(prog));
 }
 
+/**
+ * rex_runtime_ready() - can Rex programs run?
+ *
+ * Return: false if the Rex stacks could not be allocated at boot.
+ */
+bool rex_runtime_ready(void)
+{
+	return rex_stacks_ready;
+}
+
 static int __init rex_stacks_init(void)
 {
 	unsigned int cpu, i;
@@ -235,10 +249,8 @@ static int __init rex_stacks_init(void)
 		for (i = 0; i < REX_STACK_LEVELS; i++) {
 			/* vmalloc leaves an unmapped guard page between areas */
 			stack = vmalloc_node(REX_STACK_SIZE, cpu_to_node(cpu));
-			if (!stack) {
-				pr_err("rex: no memory for Rex stacks; Rex programs will not run\n");
+			if (!stack)
 				return -ENOMEM;
-			}
 			per_cpu(rex_stack_end, cpu)[i] = (unsigned long)stack + REX_STACK_SIZE;
 		}
 	}

@@ -58,17 +58,16 @@ static __always_inline unsigned int rex_arch_call(unsigned long *tos, unsigned l
 	register unsigned long *stack asm("r11") = tos;
 	unsigned int ret;
 
-	asm_inline volatile(
-		"movq	%%rbp, (%[bp])			\n"
-		"movq	%%rsp, (%[tos])			\n"
-		"movq	%[tos], %%rsp			\n"
-		"1: call %c[fn]				\n"
-		ANNOTATE_REACHABLE(1b) "		\n"
-		"popq	%%rsp				\n"
-		: "=a" (ret), [tos] "+r" (stack), ASM_CALL_CONSTRAINT
-		: [fn] "i" (rex_enter), [bp] "r" (bp)
-		: "cc", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
-		  "r12", "r13", "r14", "r15", "memory");
+	asm volatile("movq	%%rbp, (%[bp])\n"
+		     "movq	%%rsp, (%[tos])\n"
+		     "movq	%[tos], %%rsp\n"
+		     "1: call %c[fn]\n"
+		     ANNOTATE_REACHABLE(1b) "\n"
+		     "popq	%%rsp\n"
+		     : "=a" (ret), [tos] "+r" (stack), ASM_CALL_CONSTRAINT
+		     : [fn] "i" (rex_enter), [bp] "r" (bp)
+		     : "cc", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+		       "r12", "r13", "r14", "r15", "memory");
 	return ret;
 }
 

@@ -22,8 +22,9 @@
 REX_IMAGE(xdp_panic);
 REX_IMAGE(kprobe_panic);
 
-#define RINGBUF_BUSY	(1U << 31)
-#define RINGBUF_DISCARD	(1U << 30)
+/* The header bits of include/uapi/linux/bpf.h */
+#define RINGBUF_BUSY	BPF_RINGBUF_BUSY_BIT
+#define RINGBUF_DISCARD	BPF_RINGBUF_DISCARD_BIT
 #define RINGBUF_HDR	8
 
 FIXTURE(xdp) {
@@ -83,7 +84,7 @@ static void set(int fd, __u32 key, __u64 v)
 }
 
 /* Run the program once with @n records and @mode; return its verdict. */
-static unsigned int run(struct __test_metadata *_metadata, FIXTURE_DATA(xdp) *self,
+static unsigned int run(struct __test_metadata *_metadata, struct _test_data_xdp *self,
 			__u64 n, __u64 mode)
 {
 	unsigned char frame[64] = { [12] = 0x08 };
@@ -100,7 +101,7 @@ static unsigned int run(struct __test_metadata *_metadata, FIXTURE_DATA(xdp) *se
  * a record still being written (a reservation nobody will ever finish),
  * and check the values of committed records are 0, 1, 2...
  */
-static void consume(struct __test_metadata *_metadata, FIXTURE_DATA(xdp) *self,
+static void consume(struct __test_metadata *_metadata, struct _test_data_xdp *self,
 		    unsigned int *committed, unsigned int *discarded)
 {
 	unsigned long cons = *self->consumer;

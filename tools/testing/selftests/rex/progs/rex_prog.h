@@ -126,7 +126,7 @@ long bpf_skb_store_bytes(void *skb, __u32 offset, const void *from, __u32 len,
 __u32 bpf_get_prandom_u32(void);
 
 /* Rex's own helper: leave the program after a panic, releasing what it holds. */
-void rex_panic(const char *msg) __attribute__((noreturn));
+_Noreturn void rex_panic(const char *msg);
 
 /*
  * A function the kernel never offers to Rex programs; an image that calls
