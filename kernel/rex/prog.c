@@ -8,6 +8,7 @@
 #include <linux/bpf_verifier.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
+#include <linux/ratelimit.h>
 #include <linux/rex.h>
 #include <linux/security.h>
 #include <linux/seq_file.h>
@@ -171,6 +172,7 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	if (copy_from_user(image, u64_to_user_ptr(attr->rex_image), attr->rex_image_size))
 		goto out;
 
+	ratelimit_state_init(&rex->panic_rs, 5 * HZ, 10);
 	err = rex_image_load(&rex->image, image, attr->rex_image_size, entry, &ld);
 	if (err)
 		goto out;

@@ -6,6 +6,7 @@
 #define _KERNEL_REX_REX_H
 
 #include <linux/atomic.h>
+#include <linux/ratelimit_types.h>
 #include <linux/types.h>
 
 struct bpf_map;
@@ -68,11 +69,13 @@ struct rex_load {
  * @image: the program's code and data
  * @panics: number of runs that ended in a panic
  * @leaks: number of runs that returned holding resources
+ * @panic_rs: rate limit of the program's panic reports
  */
 struct rex_prog {
 	struct rex_image image;
 	atomic64_t panics;
 	atomic64_t leaks;
+	struct ratelimit_state panic_rs;
 };
 
 /* Entries of the cleanup ledger of one context level of one CPU. */

@@ -207,13 +207,13 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
  * @msg: the panic message, NUL-terminated, in the program's memory
  *
  * The helper a Rex program's panic handler calls.  Logs the message with a
- * stack trace (rate-limited), releases every resource in the ledger,
+ * stack trace (at most 10 reports per program in 5 s), releases every
+ * resource in the ledger,
  * newest first, counts the panic, and resumes at rex_run() as if the
  * program had returned its type's default value.
  */
 void __noreturn rex_panic(const char *msg)
 {
-	static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 10);
 	struct rex_level *lv = this_level();
 	const struct bpf_prog *prog = lv->prog;
 	char buf[REX_PANIC_MSG_MAX];
@@ -221,7 +221,7 @@ void __noreturn rex_panic(const char *msg)
 	if (strncpy_from_kernel_nofault(buf, msg, sizeof(buf)) < 0)
 		strscpy(buf, "(unreadable message)");
 	atomic64_inc(&prog->aux->rex->panics);
-	if (__ratelimit(&rs)) {
+	if (__ratelimit(&prog->aux->rex->panic_rs)) {
 		pr_err("rex: program %s (id %u) panicked: %s\n", prog->aux->name,
 		       prog->aux->id, buf);
 		dump_stack();

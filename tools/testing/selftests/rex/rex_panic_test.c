@@ -12,8 +12,12 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
+#include <time.h>
+#include <sys/ioctl.h>
 #include <sys/klog.h>
 #include <sys/mman.h>
+#include <linux/perf_event.h>
 
 #include "rex_test.h"
 #include "librex.h"
@@ -21,6 +25,7 @@
 
 REX_IMAGE(xdp_panic);
 REX_IMAGE(kprobe_panic);
+REX_IMAGE(types_panic);
 
 /* The header bits of include/uapi/linux/bpf.h */
 #define RINGBUF_BUSY	BPF_RINGBUF_BUSY_BIT
@@ -271,6 +276,116 @@ TEST(kprobe_panic)
 	rex_link__destroy(link);
 	EXPECT_EQ(5, fdinfo_value(prog_fd, "rex_panics"));
 	rex_object__close(obj);
+}
+
+FIXTURE(types) {
+	struct rex_object *obj;
+	int counts_fd;
+};
+
+FIXTURE_SETUP(types)
+{
+	const char *why = rex_unsupported();
+	__u64 tgid = getpid();
+	__u32 zero = 0;
+
+	self->obj = NULL;
+	if (why)
+		SKIP(return, "%s", why);
+	self->obj = rex_object__open_mem(types_panic_start, types_panic_end - types_panic_start);
+	ASSERT_NE(NULL, self->obj);
+	ASSERT_EQ(0, rex_object__load(self->obj)) TH_LOG("%s", rex_object__log(self->obj));
+	self->counts_fd = rex_object__find_map_fd_by_name(self->obj, "counts");
+	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(self->obj, "target"),
+					 &zero, &tgid, 0));
+}
+
+FIXTURE_TEARDOWN(types)
+{
+	rex_object__close(self->obj);
+}
+
+static int prog_fd(struct rex_object *obj, const char *name)
+{
+	return rex_object__find_prog_fd_by_name(obj, name);
+}
+
+/* tc: the attach point gets TC_ACT_SHOT, every run. */
+TEST_F(types, tc)
+{
+	unsigned char frame[64] = { [12] = 0x08 };
+	union bpf_attr attr;
+	int fd = prog_fd(self->obj, "rex_tc_panic");
+
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.data_in = ptr_to_u64(frame);
+	attr.test.data_size_in = sizeof(frame);
+	attr.test.repeat = 3;
+	ASSERT_EQ(0, sys_bpf(BPF_PROG_TEST_RUN, &attr));
+	EXPECT_EQ(2 /* TC_ACT_SHOT */, attr.test.retval);
+	EXPECT_EQ(3, get(self->counts_fd, 0));
+	EXPECT_EQ(3, fdinfo_value(fd, "rex_panics"));
+}
+
+/* tracepoint: the traced system call goes on, every time. */
+TEST_F(types, tracepoint)
+{
+	int i, fd = prog_fd(self->obj, "rex_tp_panic");
+	pid_t ppid = getppid();
+	struct rex_link *link;
+
+	if (!rex_tracefs_dir())
+		SKIP(return, "no tracefs");
+	link = rex_program__attach_tracepoint(rex_object__find_program_by_name(self->obj,
+									       "rex_tp_panic"),
+					      "raw_syscalls", "sys_enter");
+	ASSERT_NE(NULL, link) TH_LOG("attach: %s", strerror(errno));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(ppid, syscall(__NR_getppid));
+	rex_link__destroy(link);
+	EXPECT_EQ(3, get(self->counts_fd, 0));
+	EXPECT_EQ(3, fdinfo_value(fd, "rex_panics"));
+}
+
+/* perf_event (hardirq context): every sample's run panics and is recovered. */
+TEST_F(types, perf_event)
+{
+	struct perf_event_attr pattr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(pattr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = 20 * 1000 * 1000,	/* ns: 50 Hz, few panic logs */
+		.disabled = 1,
+	};
+	int pfd, cpu, fd = prog_fd(self->obj, "rex_pe_panic");
+	struct timespec start, now;
+	struct rex_link *link;
+	cpu_set_t set;
+
+	cpu = sched_getcpu();
+	ASSERT_LE(0, cpu);
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	pfd = syscall(__NR_perf_event_open, &pattr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (pfd < 0 && (errno == ENOENT || errno == EOPNOTSUPP))
+		SKIP(return, "no software perf events (CONFIG_PERF_EVENTS)");
+	ASSERT_LE(0, pfd);
+	link = rex_program__attach_perf_event(rex_object__find_program_by_name(self->obj,
+									       "rex_pe_panic"),
+					      pfd);
+	ASSERT_NE(NULL, link) TH_LOG("attach: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	while ((now.tv_sec - start.tv_sec) * 1000000000LL + now.tv_nsec - start.tv_nsec <
+	       200 * 1000 * 1000LL);
+	rex_link__destroy(link);
+	close(pfd);
+	EXPECT_LT(0, get(self->counts_fd, 0));
+	EXPECT_EQ(get(self->counts_fd, 0), fdinfo_value(fd, "rex_panics"));
 }
 
 TEST_HARNESS_MAIN
