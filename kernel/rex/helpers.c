@@ -83,7 +83,7 @@ static void *rex_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
 	rec = (void *)(unsigned long)bpf_ringbuf_reserve_proto.func((unsigned long)map,
 								    size, flags, 0, 0);
 	if (rec && rex_res_acquired(REX_RES_RINGBUF_RECORD, rec)) {
-		bpf_ringbuf_discard_proto.func((unsigned long)rec, 0, 0, 0, 0);
+		rex_res_release(REX_RES_RINGBUF_RECORD, rec);
 		rec = NULL;
 	}
 	return rec;

@@ -273,6 +273,14 @@ static const Elf64_Shdr *shdr(const struct rex_elf *elf, unsigned int i)
 	return (const Elf64_Shdr *)(elf->data + elf->ehdr->e_shoff) + i;
 }
 
+/* Is @sh a non-empty string table inside the file that ends with a NUL? */
+static bool strtab_ok(const struct rex_elf *elf, const Elf64_Shdr *sh)
+{
+	return sh->sh_type == SHT_STRTAB && sh->sh_size &&
+	       in_file(elf, sh->sh_offset, sh->sh_size) &&
+	       elf->data[sh->sh_offset + sh->sh_size - 1] == '\0';
+}
+
 /* Find and check .dynsym and its string table. */
 static int find_dynsym(struct rex_elf *elf)
 {
@@ -300,9 +308,7 @@ static int find_dynsym(struct rex_elf *elf)
 			return -EINVAL;
 		}
 		str = shdr(elf, sh->sh_link);
-		if (str->sh_type != SHT_STRTAB || !str->sh_size ||
-		    !in_file(elf, str->sh_offset, str->sh_size) ||
-		    elf->data[str->sh_offset + str->sh_size - 1] != '\0') {
+		if (!strtab_ok(elf, str)) {
 			rex_err(elf, "section %u: bad dynamic string table", sh->sh_link);
 			return -EINVAL;
 		}
@@ -339,9 +345,7 @@ static int find_section(struct rex_elf *elf, const char *name, const void **data
 		return -EINVAL;
 	}
 	names = shdr(elf, shstrndx);
-	if (names->sh_type != SHT_STRTAB || !names->sh_size ||
-	    !in_file(elf, names->sh_offset, names->sh_size) ||
-	    elf->data[names->sh_offset + names->sh_size - 1] != '\0') {
+	if (!strtab_ok(elf, names)) {
 		rex_err(elf, "section %u: bad section name table", shstrndx);
 		return -EINVAL;
 	}

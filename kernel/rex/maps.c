@@ -162,7 +162,8 @@ int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size)
 {
 	struct bpf_prog_aux *aux = ld->prog->aux;
 	const union bpf_attr *attr = ld->attr;
-	unsigned int i, n;
+	size_t n = size / sizeof(struct rex_map_def);
+	unsigned int i;
 	int err;
 
 	if (size % sizeof(struct rex_map_def)) {
@@ -170,14 +171,13 @@ int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size)
 			size, sizeof(struct rex_map_def));
 		return -EINVAL;
 	}
-	if (size / sizeof(struct rex_map_def) > MAX_USED_MAPS) {
-		rex_log(ld, "image describes %zu maps, at most %u are supported",
-			size / sizeof(struct rex_map_def), MAX_USED_MAPS);
+	if (n > MAX_USED_MAPS) {
+		rex_log(ld, "image describes %zu maps, at most %u are supported", n,
+			MAX_USED_MAPS);
 		return -E2BIG;
 	}
-	n = size / sizeof(struct rex_map_def);
 	if (attr->fd_array_cnt != n || (n && !attr->fd_array)) {
-		rex_log(ld, "fd_array has %u entries, the image describes %u maps",
+		rex_log(ld, "fd_array has %u entries, the image describes %zu maps",
 			attr->fd_array ? attr->fd_array_cnt : 0, n);
 		return -EINVAL;
 	}

@@ -64,9 +64,10 @@ static struct rex_level *this_level(void)
 	return this_cpu_ptr(&rex_levels[interrupt_context_level()]);
 }
 
-static unsigned long *this_tos(void)
+/* Top word of this CPU's Rex stack of context level @level. */
+static unsigned long *level_tos(unsigned int level)
 {
-	return (unsigned long *)this_cpu_read(rex_stack_end[interrupt_context_level()]) - 1;
+	return (unsigned long *)this_cpu_read(rex_stack_end[level]) - 1;
 }
 
 /**
@@ -176,11 +177,13 @@ __nocfi unsigned int rex_enter(void)
  */
 unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 {
-	struct rex_level *lv = this_level();
+	unsigned int level = interrupt_context_level();
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 	struct rex_prog *rex = prog->aux->rex;
 	unsigned int ret, left;
 
-	if (unlikely(lv->busy || !rex_stacks_ready)) {
+	/* No program is loaded without stacks: see rex_runtime_ready(). */
+	if (unlikely(lv->busy)) {
 		bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
 		return rex_default_ret(prog);
 	}
@@ -188,7 +191,7 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 	lv->prog = prog;
 	lv->ctx = ctx;
 	barrier();
-	ret = rex_arch_call(this_tos(), &lv->bp);
+	ret = rex_arch_call(level_tos(level), &lv->bp);
 	barrier();
 	left = release_all(lv);
 	if (unlikely(left)) {
@@ -208,13 +211,13 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
  *
  * The helper a Rex program's panic handler calls.  Logs the message with a
  * stack trace (at most 10 reports per program in 5 s), releases every
- * resource in the ledger,
- * newest first, counts the panic, and resumes at rex_run() as if the
- * program had returned its type's default value.
+ * resource in the ledger, newest first, counts the panic, and resumes at
+ * rex_run() as if the program had returned its type's default value.
  */
 void __noreturn rex_panic(const char *msg)
 {
-	struct rex_level *lv = this_level();
+	unsigned int level = interrupt_context_level();
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 	const struct bpf_prog *prog = lv->prog;
 	char buf[REX_PANIC_MSG_MAX];
 
@@ -227,7 +230,7 @@ void __noreturn rex_panic(const char *msg)
 		dump_stack();
 	}
 	release_all(lv);
-	rex_arch_unwind(this_tos(), lv->bp, rex_default_ret(prog));
+	rex_arch_unwind(level_tos(level), lv->bp, rex_default_ret(prog));
 }
 
 /**
