@@ -19,7 +19,6 @@
 
 #include "rex_test.h"
 #include "rex_net.h"
-#include "librex.h"
 #include "progs/attach_common.h"
 
 REX_IMAGE(kprobe_getppid);
@@ -37,7 +36,6 @@ REX_IMAGE(tc_count);
 #define FRAME_LEN	60
 
 #define KPROBE_FUNC	"__x64_sys_getppid"
-#define KPROBE_PMU	"/sys/bus/event_source/devices/kprobe/type"
 
 static char log_buf[REX_LOG_SIZE];
 
@@ -49,13 +47,8 @@ static struct rex_object *load_image(struct __test_metadata *_metadata,
 				     const unsigned char *start, const unsigned char *end,
 				     struct rex_program **prog)
 {
-	struct rex_object *obj;
-	int err;
+	struct rex_object *obj = rex_test_load(_metadata, start, end);
 
-	obj = rex_object__open_mem(start, end - start);
-	ASSERT_NE(NULL, obj) TH_LOG("open: %s", strerror(errno));
-	err = rex_object__load(obj);
-	ASSERT_EQ(0, err) TH_LOG("load: %s: %s", strerror(-err), rex_object__log(obj));
 	*prog = rex_object__next_program(obj, NULL);
 	ASSERT_NE(NULL, *prog);
 	ASSERT_EQ(NULL, rex_object__next_program(obj, *prog));
@@ -210,8 +203,8 @@ TEST_F(trace, kprobe_count)
 	struct rex_program *prog;
 	int counts, i;
 
-	if (access(KPROBE_PMU, F_OK))
-		SKIP(return, "no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)");
+	if (!rex_have_kprobe_pmu())
+		SKIP(return, REX_NO_KPROBE_PMU);
 	self->obj = load_image(_metadata, kprobe_getppid_start, kprobe_getppid_end, &prog);
 	set_target(_metadata, self->obj);
 	counts = map_fd(_metadata, self->obj, "counts");
@@ -238,8 +231,8 @@ TEST_F(trace, kprobe_override_return)
 	long ppid, ret;
 	int counts, i;
 
-	if (access(KPROBE_PMU, F_OK))
-		SKIP(return, "no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)");
+	if (!rex_have_kprobe_pmu())
+		SKIP(return, REX_NO_KPROBE_PMU);
 	self->obj = load_image(_metadata, kprobe_override_start, kprobe_override_end, &prog);
 	set_target(_metadata, self->obj);
 	counts = map_fd(_metadata, self->obj, "counts");

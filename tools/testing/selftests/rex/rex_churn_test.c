@@ -20,7 +20,6 @@
 
 #include "rex_test.h"
 #include "rex_net.h"
-#include "librex.h"
 #include "progs/attach_common.h"
 
 REX_IMAGE(kprobe_getppid);
@@ -73,7 +72,6 @@ REX_IMAGE(tc_count);
 #define VMALLOC_SLACK_KB	1024
 
 #define KPROBE_FUNC	"__x64_sys_getppid"
-#define KPROBE_PMU	"/sys/bus/event_source/devices/kprobe/type"
 
 enum kind {
 	KIND_KPROBE,
@@ -559,8 +557,8 @@ FIXTURE_SETUP(churn)
 		env->workers[i].send_fd = -1;
 	if (why)
 		SKIP(return, "%s", why);
-	if (access(KPROBE_PMU, F_OK))
-		SKIP(return, "no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)");
+	if (!rex_have_kprobe_pmu())
+		SKIP(return, REX_NO_KPROBE_PMU);
 	tracefs = rex_tracefs_dir();
 	if (!tracefs)
 		SKIP(return, "no tracefs (CONFIG_FTRACE)");

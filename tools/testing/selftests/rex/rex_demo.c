@@ -16,7 +16,6 @@
 #define REX_NO_HARNESS
 #include "rex_test.h"
 #include "rex_net.h"
-#include "librex.h"
 #include "progs/attach_common.h"
 
 REX_IMAGE(xdp_count);

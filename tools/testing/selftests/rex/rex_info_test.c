@@ -15,7 +15,6 @@
 #include <linux/perf_event.h>
 
 #include "rex_test.h"
-#include "librex.h"
 
 REX_IMAGE(xdp_first_light);
 REX_IMAGE(xdp_count);
@@ -338,9 +337,7 @@ TEST(map_ids)
 
 	if (why)
 		SKIP(return, "%s", why);
-	obj = rex_object__open_mem(xdp_count_start, xdp_count_end - xdp_count_start);
-	ASSERT_NE(NULL, obj);
-	ASSERT_EQ(0, rex_object__load(obj)) TH_LOG("%s", rex_object__log(obj));
+	obj = REX_TEST_LOAD(xdp_count);
 
 	info.nr_map_ids = 4;
 	info.map_ids = ptr_to_u64(ids);
@@ -483,15 +480,11 @@ TEST(stack_through_program)
 
 	if (why)
 		SKIP(return, "%s", why);
-	if (access("/sys/bus/event_source/devices/kprobe/type", F_OK))
-		SKIP(return, "no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)");
+	if (!rex_have_kprobe_pmu())
+		SKIP(return, REX_NO_KPROBE_PMU);
 
-	xdp = rex_object__open_mem(xdp_stack_start, xdp_stack_end - xdp_stack_start);
-	ASSERT_NE(NULL, xdp);
-	ASSERT_EQ(0, rex_object__load(xdp)) TH_LOG("%s", rex_object__log(xdp));
-	kp = rex_object__open_mem(kprobe_stack_start, kprobe_stack_end - kprobe_stack_start);
-	ASSERT_NE(NULL, kp);
-	ASSERT_EQ(0, rex_object__load(kp)) TH_LOG("%s", rex_object__log(kp));
+	xdp = REX_TEST_LOAD(xdp_stack);
+	kp = REX_TEST_LOAD(kprobe_stack);
 
 	xfd = rex_object__find_prog_fd_by_name(xdp, "rex_xdp_stack");
 	info.nr_jited_ksyms = 1;
@@ -554,17 +547,13 @@ TEST(recursion_guard)
 
 	if (why)
 		SKIP(return, "%s", why);
-	if (access("/sys/bus/event_source/devices/kprobe/type", F_OK))
-		SKIP(return, "no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)");
+	if (!rex_have_kprobe_pmu())
+		SKIP(return, REX_NO_KPROBE_PMU);
 	if (!rex_tracefs_dir())
 		SKIP(return, "no tracefs");
 
-	tp = rex_object__open_mem(tp_nest_start, tp_nest_end - tp_nest_start);
-	ASSERT_NE(NULL, tp);
-	ASSERT_EQ(0, rex_object__load(tp)) TH_LOG("%s", rex_object__log(tp));
-	kp = rex_object__open_mem(kprobe_count_start, kprobe_count_end - kprobe_count_start);
-	ASSERT_NE(NULL, kp);
-	ASSERT_EQ(0, rex_object__load(kp)) TH_LOG("%s", rex_object__log(kp));
+	tp = REX_TEST_LOAD(tp_nest);
+	kp = REX_TEST_LOAD(kprobe_count);
 	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(tp, "target"),
 					 &zero, &tgid, 0));
 

@@ -20,7 +20,6 @@
 #include <linux/perf_event.h>
 
 #include "rex_test.h"
-#include "librex.h"
 #include "progs/panic_common.h"
 
 REX_IMAGE(xdp_panic);
@@ -48,9 +47,7 @@ FIXTURE_SETUP(xdp)
 	self->obj = NULL;
 	if (why)
 		SKIP(return, "%s", why);
-	self->obj = rex_object__open_mem(xdp_panic_start, xdp_panic_end - xdp_panic_start);
-	ASSERT_NE(NULL, self->obj);
-	ASSERT_EQ(0, rex_object__load(self->obj)) TH_LOG("%s", rex_object__log(self->obj));
+	self->obj = REX_TEST_LOAD(xdp_panic);
 	self->prog_fd = rex_object__find_prog_fd_by_name(self->obj, "rex_xdp_panic");
 	self->cfg_fd = rex_object__find_map_fd_by_name(self->obj, "cfg");
 	self->out_fd = rex_object__find_map_fd_by_name(self->obj, "out");
@@ -259,11 +256,9 @@ TEST(kprobe_panic)
 
 	if (why)
 		SKIP(return, "%s", why);
-	if (access("/sys/bus/event_source/devices/kprobe/type", F_OK))
-		SKIP(return, "no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)");
-	obj = rex_object__open_mem(kprobe_panic_start, kprobe_panic_end - kprobe_panic_start);
-	ASSERT_NE(NULL, obj);
-	ASSERT_EQ(0, rex_object__load(obj)) TH_LOG("%s", rex_object__log(obj));
+	if (!rex_have_kprobe_pmu())
+		SKIP(return, REX_NO_KPROBE_PMU);
+	obj = REX_TEST_LOAD(kprobe_panic);
 	prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_kprobe_panic");
 	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(obj, "target"),
 					 &zero, &tgid, 0));
@@ -292,9 +287,7 @@ FIXTURE_SETUP(types)
 	self->obj = NULL;
 	if (why)
 		SKIP(return, "%s", why);
-	self->obj = rex_object__open_mem(types_panic_start, types_panic_end - types_panic_start);
-	ASSERT_NE(NULL, self->obj);
-	ASSERT_EQ(0, rex_object__load(self->obj)) TH_LOG("%s", rex_object__log(self->obj));
+	self->obj = REX_TEST_LOAD(types_panic);
 	self->counts_fd = rex_object__find_map_fd_by_name(self->obj, "counts");
 	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(self->obj, "target"),
 					 &zero, &tgid, 0));

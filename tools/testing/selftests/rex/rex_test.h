@@ -19,6 +19,7 @@
 #else
 #include "../kselftest_harness.h"
 #endif
+#include "librex.h"
 
 #define REX_LOG_SIZE	(64 * 1024)
 
@@ -160,5 +161,33 @@ static inline const char *rex_tracefs_dir(void)
 		return NULL;
 	return dirs[0];
 }
+
+/* The kprobe PMU that kprobe attachment goes through, and why tests skip without it. */
+#define REX_KPROBE_PMU		"/sys/bus/event_source/devices/kprobe/type"
+#define REX_NO_KPROBE_PMU	"no kprobe PMU (CONFIG_KPROBE_EVENTS, CONFIG_PERF_EVENTS)"
+
+static inline bool rex_have_kprobe_pmu(void)
+{
+	return !access(REX_KPROBE_PMU, F_OK);
+}
+
+#ifndef REX_NO_HARNESS
+/* Open and load an embedded image (REX_IMAGE); the test fails if either fails. */
+static inline struct rex_object *rex_test_load(struct __test_metadata *_metadata,
+					       const unsigned char *start,
+					       const unsigned char *end)
+{
+	struct rex_object *obj;
+	int err;
+
+	obj = rex_object__open_mem(start, end - start);
+	ASSERT_NE(NULL, obj) TH_LOG("open: %s", strerror(errno));
+	err = rex_object__load(obj);
+	ASSERT_EQ(0, err) TH_LOG("load: %s: %s", strerror(-err), rex_object__log(obj));
+	return obj;
+}
+
+#define REX_TEST_LOAD(name)	rex_test_load(_metadata, name##_start, name##_end)
+#endif
 
 #endif /* __REX_TEST_H */

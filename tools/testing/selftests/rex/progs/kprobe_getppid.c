@@ -13,10 +13,7 @@ REX_PROG(rex_kprobe_getppid, BPF_PROG_TYPE_KPROBE, 0);
 
 unsigned int rex_kprobe_getppid(struct pt_regs *regs)
 {
-	__u32 zero = 0;
-	__u64 *tgid = bpf_map_lookup_elem(&target, &zero);
-
-	if (tgid && *tgid == rex_current_tgid())
+	if (rex_is_target(&target))
 		rex_count(&counts, 0, 1);
 	return 0;
 }

@@ -157,4 +157,13 @@ static inline __u32 rex_current_tgid(void)
 	return bpf_get_current_pid_tgid() >> 32;
 }
 
+/* Is the current task in the process whose tgid the test stored in @target[0]? */
+static inline int rex_is_target(void *target)
+{
+	__u32 zero = 0;
+	__u64 *tgid = bpf_map_lookup_elem(target, &zero);
+
+	return tgid && *tgid == rex_current_tgid();
+}
+
 #endif /* __REX_PROG_H */

@@ -17,13 +17,7 @@ REX_PROG(rex_tp_sys_enter, BPF_PROG_TYPE_TRACEPOINT, 0);
 
 unsigned int rex_tp_sys_enter(struct rex_trace_sys_enter *ctx)
 {
-	__u32 zero = 0;
-	__u64 *tgid;
-
-	if (ctx->id != __NR_getppid)
-		return 0;
-	tgid = bpf_map_lookup_elem(&target, &zero);
-	if (tgid && *tgid == rex_current_tgid())
+	if (ctx->id == __NR_getppid && rex_is_target(&target))
 		rex_count(&counts, 0, 1);
 	return 0;
 }
