@@ -12,6 +12,20 @@
 #include <linux/bpf.h>
 #include <linux/types.h>
 
+/**
+ * enum rex_abort_reason - why a program was left before it returned
+ * @REX_ABORT_PANIC: it called rex_panic()
+ * @REX_ABORT_STACK: it overflowed its Rex stack
+ * @REX_ABORT_TIMEOUT: it ran past its budget and was stopped
+ * @REX_ABORT_NR: number of reasons
+ */
+enum rex_abort_reason {
+	REX_ABORT_PANIC,
+	REX_ABORT_STACK,
+	REX_ABORT_TIMEOUT,
+	REX_ABORT_NR,
+};
+
 struct bpf_log_attr;
 struct cred;
 struct seq_file;

@@ -30,36 +30,42 @@
 struct rex_helper {
 	const char *name;
 	enum bpf_func_id func_id;
-	const void *wrapper;
+	rex_helper_fn wrapper;
 };
+
+/* A wrapper with the calling convention of BPF helpers, for the gates. */
+#define REX_CALL_1(name, ...)	BPF_CALL_x(1, static, name, __VA_ARGS__)
+#define REX_CALL_2(name, ...)	BPF_CALL_x(2, static, name, __VA_ARGS__)
+#define REX_CALL_3(name, ...)	BPF_CALL_x(3, static, name, __VA_ARGS__)
+#define REX_CALL_4(name, ...)	BPF_CALL_x(4, static, name, __VA_ARGS__)
 
 static bool rex_map_has_values(const struct bpf_map *map)
 {
 	return rex_map_type_has_values(map->map_type);
 }
 
-static void *rex_map_lookup_elem(struct bpf_map *map, void *key)
+REX_CALL_2(rex_map_lookup_elem, struct bpf_map *, map, void *, key)
 {
 	if (!rex_map_has_values(map))
-		return NULL;
-	return map->ops->map_lookup_elem(map, key);
+		return 0;
+	return (unsigned long)map->ops->map_lookup_elem(map, key);
 }
 
-static long rex_map_update_elem(struct bpf_map *map, void *key, void *value, u64 flags)
+REX_CALL_4(rex_map_update_elem, struct bpf_map *, map, void *, key, void *, value, u64, flags)
 {
 	if (!rex_map_has_values(map))
 		return -EINVAL;
 	return map->ops->map_update_elem(map, key, value, flags);
 }
 
-static long rex_map_delete_elem(struct bpf_map *map, void *key)
+REX_CALL_2(rex_map_delete_elem, struct bpf_map *, map, void *, key)
 {
 	if (!rex_map_has_values(map))
 		return -EINVAL;
 	return map->ops->map_delete_elem(map, key);
 }
 
-static long rex_ringbuf_output(struct bpf_map *map, void *data, u64 size, u64 flags)
+REX_CALL_4(rex_ringbuf_output, struct bpf_map *, map, void *, data, u64, size, u64, flags)
 {
 	if (map->map_type != BPF_MAP_TYPE_RINGBUF)
 		return -EINVAL;
@@ -74,31 +80,60 @@ static long rex_ringbuf_output(struct bpf_map *map, void *data, u64 size, u64 fl
  * that is not in the ledger is refused: it was never reserved, or it is
  * gone already.
  */
-static void *rex_ringbuf_reserve(struct bpf_map *map, u64 size, u64 flags)
+REX_CALL_3(rex_ringbuf_reserve, struct bpf_map *, map, u64, size, u64, flags)
 {
 	void *rec;
 
 	if (map->map_type != BPF_MAP_TYPE_RINGBUF)
-		return NULL;
+		return 0;
 	rec = (void *)(unsigned long)bpf_ringbuf_reserve_proto.func((unsigned long)map,
 								    size, flags, 0, 0);
 	if (rec && rex_res_acquired(REX_RES_RINGBUF_RECORD, rec)) {
 		rex_res_release(REX_RES_RINGBUF_RECORD, rec);
 		rec = NULL;
 	}
-	return rec;
+	return (unsigned long)rec;
 }
 
-static void rex_ringbuf_submit(void *rec, u64 flags)
+REX_CALL_2(rex_ringbuf_submit, void *, rec, u64, flags)
 {
 	if (rex_res_released(rec))
 		bpf_ringbuf_submit_proto.func((unsigned long)rec, flags, 0, 0, 0);
+	return 0;
 }
 
-static void rex_ringbuf_discard(void *rec, u64 flags)
+REX_CALL_2(rex_ringbuf_discard, void *, rec, u64, flags)
 {
 	if (rex_res_released(rec))
 		bpf_ringbuf_discard_proto.func((unsigned long)rec, flags, 0, 0, 0);
+	return 0;
+}
+
+/*
+ * A held BPF spin lock keeps interrupts disabled on this CPU and other
+ * CPUs spinning, so it goes into the ledger.  As the verifier does for
+ * eBPF, a program may hold one lock at a time: the BPF helpers keep the
+ * saved interrupt state in a single per-CPU slot, and taking a second lock
+ * could deadlock.  Trying to is a panic of the program, as is a full
+ * ledger, since bpf_spin_lock() cannot fail.
+ */
+REX_CALL_1(rex_spin_lock, struct bpf_spin_lock *, lock)
+{
+	if (rex_res_holds(REX_RES_SPIN_LOCK))
+		rex_panic("bpf_spin_lock() while holding a BPF spin lock");
+	bpf_spin_lock_proto.func((unsigned long)lock, 0, 0, 0, 0);
+	if (rex_res_acquired(REX_RES_SPIN_LOCK, lock)) {
+		bpf_spin_unlock_proto.func((unsigned long)lock, 0, 0, 0, 0);
+		rex_panic("bpf_spin_lock(): the cleanup ledger is full");
+	}
+	return 0;
+}
+
+REX_CALL_1(rex_spin_unlock, struct bpf_spin_lock *, lock)
+{
+	if (rex_res_released(lock))
+		bpf_spin_unlock_proto.func((unsigned long)lock, 0, 0, 0, 0);
+	return 0;
 }
 
 /**
@@ -106,8 +141,8 @@ static void rex_ringbuf_discard(void *rec, u64 flags)
  * @kind: the kind of resource
  * @ptr: the resource
  *
- * Called by the runtime for each ledger entry when a program panics or
- * returns without releasing it.
+ * Called by the runtime for each ledger entry when a program is left early
+ * or returns without releasing it.
  */
 void rex_res_release(enum rex_resource kind, void *ptr)
 {
@@ -115,15 +150,16 @@ void rex_res_release(enum rex_resource kind, void *ptr)
 	case REX_RES_RINGBUF_RECORD:
 		bpf_ringbuf_discard_proto.func((unsigned long)ptr, 0, 0, 0, 0);
 		break;
+	case REX_RES_SPIN_LOCK:
+		bpf_spin_unlock_proto.func((unsigned long)ptr, 0, 0, 0, 0);
+		break;
 	}
 }
 
 #define HELPER(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, NULL }
 #define WRAPPED(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, rex_##fn }
-/* A helper of Rex's own, available to every program type. */
-#define REX_HELPER(fn)		{ "rex_" #fn, BPF_FUNC_unspec, rex_##fn }
 
-/* The allowlist, sorted by name: BPF helpers, then Rex's own. */
+/* The allowlist, sorted by name. */
 static const struct rex_helper rex_helpers[] = {
 	HELPER(get_current_comm),
 	HELPER(get_current_pid_tgid),
@@ -148,13 +184,41 @@ static const struct rex_helper rex_helpers[] = {
 	WRAPPED(ringbuf_output),
 	WRAPPED(ringbuf_reserve),
 	WRAPPED(ringbuf_submit),
-	REX_HELPER(panic),
 	HELPER(skb_load_bytes),
 	HELPER(skb_store_bytes),
+	WRAPPED(spin_lock),
+	WRAPPED(spin_unlock),
 	HELPER(trace_printk),
 	HELPER(xdp_adjust_head),
 	HELPER(xdp_adjust_tail),
 };
+
+/*
+ * Programs call helpers through gates, one per allowlist entry: a gate
+ * lets the runtime stop a program that ran past its budget or has too
+ * little stack left for a helper (rex_helper_enter()), then calls the
+ * function the program's type gets for the helper, which the load put at
+ * the same index of the program's rex_prog::helpers.
+ */
+#define GATE(n)								\
+static u64 gate_##n(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)		\
+{									\
+	return rex_helper_enter(_RET_IP_)->helpers[n](r1, r2, r3, r4, r5); \
+}
+
+GATE(0) GATE(1) GATE(2) GATE(3) GATE(4) GATE(5) GATE(6) GATE(7)
+GATE(8) GATE(9) GATE(10) GATE(11) GATE(12) GATE(13) GATE(14) GATE(15)
+GATE(16) GATE(17) GATE(18) GATE(19) GATE(20) GATE(21) GATE(22) GATE(23)
+GATE(24) GATE(25) GATE(26) GATE(27) GATE(28) GATE(29) GATE(30) GATE(31)
+
+static const rex_helper_fn rex_gates[REX_NR_HELPERS] = {
+	gate_0, gate_1, gate_2, gate_3, gate_4, gate_5, gate_6, gate_7,
+	gate_8, gate_9, gate_10, gate_11, gate_12, gate_13, gate_14, gate_15,
+	gate_16, gate_17, gate_18, gate_19, gate_20, gate_21, gate_22, gate_23,
+	gate_24, gate_25, gate_26, gate_27, gate_28, gate_29, gate_30, gate_31,
+};
+
+static_assert(ARRAY_SIZE(rex_helpers) <= REX_NR_HELPERS);
 
 /**
  * rex_prog_type_name() - name of a program type Rex supports, for messages
@@ -199,26 +263,36 @@ static const struct bpf_verifier_ops *verifier_ops(u32 type)
 	}
 }
 
-static const struct rex_helper *find_helper(const char *name)
+static int find_helper(const char *name)
 {
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(rex_helpers); i++)
 		if (!strcmp(rex_helpers[i].name, name))
-			return &rex_helpers[i];
-	return NULL;
+			return i;
+	return -ENOENT;
 }
 
-static int resolve_helper(struct rex_load *ld, const struct rex_helper *h, u64 *addr)
+static bool is_tracing(u32 type)
 {
+	return type == BPF_PROG_TYPE_KPROBE || type == BPF_PROG_TYPE_TRACEPOINT ||
+	       type == BPF_PROG_TYPE_PERF_EVENT;
+}
+
+static int resolve_helper(struct rex_load *ld, unsigned int idx, u64 *addr)
+{
+	const struct rex_helper *h = &rex_helpers[idx];
 	struct bpf_prog *prog = ld->prog;
 	const struct bpf_verifier_ops *ops = verifier_ops(prog->type);
 	const struct bpf_func_proto *fn = NULL;
 
-	if (h->func_id == BPF_FUNC_unspec) {
-		*addr = (unsigned long)h->wrapper;
-		return 0;
-	}
+	/*
+	 * As the verifier decides for eBPF: tracing programs may run in NMI
+	 * context or interrupt a lock holder, so they take no spin locks.
+	 */
+	if ((h->func_id == BPF_FUNC_spin_lock || h->func_id == BPF_FUNC_spin_unlock) &&
+	    is_tracing(prog->type))
+		ops = NULL;
 	if (ops && ops->get_func_proto)
 		fn = ops->get_func_proto(h->func_id, prog);
 	if (!fn || !fn->func) {
@@ -246,7 +320,8 @@ static int resolve_helper(struct rex_load *ld, const struct rex_helper *h, u64 *
 		break;
 	}
 
-	*addr = h->wrapper ? (unsigned long)h->wrapper : (unsigned long)fn->func;
+	ld->rex->helpers[idx] = h->wrapper ?: fn->func;
+	*addr = (unsigned long)rex_gates[idx];
 	return 0;
 }
 
@@ -257,16 +332,16 @@ static int resolve_helper(struct rex_load *ld, const struct rex_helper *h, u64 *
  * @addr: set to the address the symbol stands for
  *
  * A name that equals the name of one of the image's maps resolves to the
- * map bound to it; any other name must be a helper of the allowlist that is
- * available to the program's type.
+ * map bound to it, "rex_panic" to rex_panic(), and any other name must be a
+ * helper of the allowlist that is available to the program's type.
  *
  * Return: 0 on success, -ENOENT for an unknown name and -EINVAL for a
  * helper the program may not use, with a line naming the symbol in the log.
  */
 int rex_import_resolve(struct rex_load *ld, const char *name, u64 *addr)
 {
-	const struct rex_helper *h;
 	unsigned int i;
+	int idx;
 
 	for (i = 0; i < ld->nr_maps; i++) {
 		if (!strcmp(ld->map_defs[i].name, name)) {
@@ -274,10 +349,15 @@ int rex_import_resolve(struct rex_load *ld, const char *name, u64 *addr)
 			return 0;
 		}
 	}
-	h = find_helper(name);
-	if (!h) {
+	/* Not gated: it is the way out, available to every program type. */
+	if (!strcmp(name, "rex_panic")) {
+		*addr = (unsigned long)rex_panic;
+		return 0;
+	}
+	idx = find_helper(name);
+	if (idx < 0) {
 		rex_log(ld, "unknown import '%s': not a map of the image nor a Rex helper", name);
 		return -ENOENT;
 	}
-	return resolve_helper(ld, h, addr);
+	return resolve_helper(ld, idx, addr);
 }

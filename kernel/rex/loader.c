@@ -20,6 +20,7 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <asm/ibt.h>
+#include <asm/rex.h>
 #include <uapi/linux/rex.h>
 
 #include "rex.h"
@@ -380,6 +381,43 @@ static int bind_maps(struct rex_elf *elf)
 	return err ?: rex_maps_bind(elf->ld, data, size);
 }
 
+/*
+ * The stack the program declares in its description in REX_PROGS_SECTION,
+ * if the image has one for @entry, must fit the part of a Rex stack that
+ * programs get.
+ */
+static int check_stack(struct rex_elf *elf, const char *entry)
+{
+	const struct rex_prog_def *def;
+	const void *data = NULL;
+	size_t size, i;
+	int err;
+
+	err = find_section(elf, REX_PROGS_SECTION, &data, &size);
+	if (err)
+		return err;
+	if (size % sizeof(*def)) {
+		rex_err(elf, "%s: size %zu is not a multiple of %zu", REX_PROGS_SECTION, size,
+			sizeof(*def));
+		return -EINVAL;
+	}
+	for (i = 0, def = data; i < size / sizeof(*def); i++, def++) {
+		if (strnlen(def->entry, sizeof(def->entry)) == sizeof(def->entry) ||
+		    def->reserved) {
+			rex_err(elf, "%s: program %zu: bad description", REX_PROGS_SECTION, i);
+			return -EINVAL;
+		}
+		if (strcmp(def->entry, entry))
+			continue;
+		if (def->stack_size > REX_PROG_STACK_MAX) {
+			rex_err(elf, "program '%s' declares %u bytes of stack; programs get %u",
+				entry, def->stack_size, REX_PROG_STACK_MAX);
+			return -E2BIG;
+		}
+	}
+	return 0;
+}
+
 static const char *sym_name(const struct rex_elf *elf, const Elf64_Sym *sym)
 {
 	return sym->st_name < elf->strsz ? elf->strtab + sym->st_name : "<bad name>";
@@ -662,6 +700,7 @@ int rex_image_load(struct rex_image *img, const void *data, size_t len,
 	err = err ?: check_dynamic(elf);
 	err = err ?: check_relro(elf);
 	err = err ?: find_dynsym(elf);
+	err = err ?: check_stack(elf, entry);
 	err = err ?: bind_maps(elf);
 	if (err)
 		goto out;

@@ -172,7 +172,8 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	if (copy_from_user(image, u64_to_user_ptr(attr->rex_image), attr->rex_image_size))
 		goto out;
 
-	ratelimit_state_init(&rex->panic_rs, 5 * HZ, 10);
+	ratelimit_state_init(&rex->abort_rs, 5 * HZ, 10);
+	ld.rex = rex;
 	err = rex_image_load(&rex->image, image, attr->rex_image_size, entry, &ld);
 	if (err)
 		goto out;
@@ -182,6 +183,7 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	prog->aux->rex = rex;
 	prog->bpf_func = rex_dispatch;
 	ksym_add(prog);
+	rex_watchdog_get();
 	rex = NULL;
 out:
 	kfree(rex);
@@ -245,6 +247,7 @@ void rex_prog_free(struct bpf_prog *prog)
 	bpf_ksym_del(&prog->aux->ksym);
 	synchronize_rcu();
 	rex_image_free(&rex->image);
+	rex_watchdog_put();
 	kfree(rex);
 	prog->aux->rex = NULL;
 }
@@ -312,9 +315,13 @@ void rex_prog_show_fdinfo(struct seq_file *m, const struct bpf_prog *prog)
 	if (!rex)
 		return;
 	seq_printf(m, "rex:\t1\nrex_image_pages:\t%zu\nrex_text_bytes:\t%zu\n"
-		   "rex_panics:\t%lld\nrex_leaks:\t%lld\n",
+		   "rex_panics:\t%lld\nrex_stack_overflows:\t%lld\nrex_timeouts:\t%lld\n"
+		   "rex_leaks:\t%lld\n",
 		   rex->image.size >> PAGE_SHIFT, rex->image.text_size,
-		   atomic64_read(&rex->panics), atomic64_read(&rex->leaks));
+		   atomic64_read(&rex->aborts[REX_ABORT_PANIC]),
+		   atomic64_read(&rex->aborts[REX_ABORT_STACK]),
+		   atomic64_read(&rex->aborts[REX_ABORT_TIMEOUT]),
+		   atomic64_read(&rex->leaks));
 }
 
 /**

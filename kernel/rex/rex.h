@@ -7,6 +7,7 @@
 
 #include <linux/atomic.h>
 #include <linux/ratelimit_types.h>
+#include <linux/rex.h>
 #include <linux/types.h>
 
 struct bpf_map;
@@ -44,9 +45,16 @@ struct rex_image {
 	rex_entry_t entry;
 };
 
+/* A BPF helper function, or a Rex wrapper with the same calling convention. */
+typedef u64 (*rex_helper_fn)(u64, u64, u64, u64, u64);
+
+/* Size of the helper allowlist's gate table. */
+#define REX_NR_HELPERS		32
+
 /**
  * struct rex_load - state of one BPF_PROG_LOAD of a Rex program
  * @prog: the program being loaded
+ * @rex: its Rex state, where helper imports are recorded
  * @attr: its BPF_PROG_LOAD attributes
  * @log: the BPF log that receives rejection messages
  * @map_defs: the image's map descriptions, inside the kernel's copy
@@ -58,6 +66,7 @@ struct rex_image {
  */
 struct rex_load {
 	struct bpf_prog *prog;
+	struct rex_prog *rex;
 	const union bpf_attr *attr;
 	struct bpf_verifier_log *log;
 	const struct rex_map_def *map_defs;
@@ -67,15 +76,18 @@ struct rex_load {
 /**
  * struct rex_prog - Rex state of a BPF program, hangs off bpf_prog_aux::rex
  * @image: the program's code and data
- * @panics: number of runs that ended in a panic
+ * @aborts: number of runs left early, by enum rex_abort_reason
  * @leaks: number of runs that returned holding resources
- * @panic_rs: rate limit of the program's panic reports
+ * @abort_rs: rate limit of the program's abort reports
+ * @helpers: the function each allowlisted helper is for the program's type,
+ *           by allowlist index; the gate of index i calls @helpers[i]
  */
 struct rex_prog {
 	struct rex_image image;
-	atomic64_t panics;
+	atomic64_t aborts[REX_ABORT_NR];
 	atomic64_t leaks;
-	struct ratelimit_state panic_rs;
+	struct ratelimit_state abort_rs;
+	rex_helper_fn helpers[REX_NR_HELPERS];
 };
 
 /* Entries of the cleanup ledger of one context level of one CPU. */
@@ -84,18 +96,24 @@ struct rex_prog {
 /**
  * enum rex_resource - kinds of resources a program acquires through helpers
  * @REX_RES_RINGBUF_RECORD: a reserved ring buffer record
+ * @REX_RES_SPIN_LOCK: a held BPF spin lock
  */
 enum rex_resource {
 	REX_RES_RINGBUF_RECORD,
+	REX_RES_SPIN_LOCK,
 };
 
 int rex_res_acquired(enum rex_resource kind, void *ptr);
 bool rex_res_released(void *ptr);
+bool rex_res_holds(enum rex_resource kind);
 void rex_res_release(enum rex_resource kind, void *ptr);
 unsigned int rex_run(const struct bpf_prog *prog, const void *ctx);
 bool rex_runtime_ready(void);
 unsigned int rex_default_ret(const struct bpf_prog *prog);
 void __noreturn rex_panic(const char *msg);
+const struct rex_prog *rex_helper_enter(unsigned long ip);
+void rex_watchdog_get(void);
+void rex_watchdog_put(void);
 
 #define rex_log(ld, fmt, ...) \
 	bpf_log((ld)->log, "rex: " fmt "\n", ##__VA_ARGS__)

@@ -2,29 +2,49 @@
 /*
  * The Rex runtime: the dispatcher every Rex program runs through, the
  * per-CPU Rex stacks it switches to, the cleanup ledger of resources a
- * running program holds, and the panic path that leaves a program early
- * and releases them.
+ * running program holds, and the ways a program is left early: a panic, an
+ * overflow of its stack, and termination when it runs past its budget.
  *
  * Each CPU has one Rex stack, one ledger and one set of entry state per
  * context level (task, softirq, hardirq, NMI), so a program interrupted by
  * another program on the same CPU is never overwritten.  A program that
  * would run at a level whose state is in use is not run: the attempt is
  * counted as a recursion miss and the program type's default is returned.
+ *
+ * However a program is left early, the same exit path runs in the
+ * program's own context: it logs the reason with a stack trace, releases
+ * what the ledger holds, newest first, counts the abort, emits the
+ * rex:rex_abort tracepoint and makes rex_run() return the program type's
+ * default value.  A panic enters it directly; a stack overflow (from the
+ * double fault handler) and a termination (from an NMI or the watchdog
+ * timer) enter it by making the interrupted program resume at
+ * rex_arch_fault(), which is only done while the program's own text is
+ * running, never while kernel code it called holds kernel state.
  */
 
 #include <linux/bpf.h>
+#include <linux/cpuhotplug.h>
 #include <linux/filter.h>
+#include <linux/hrtimer.h>
+#include <linux/kasan.h>
+#include <linux/kmemleak.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/printk.h>
 #include <linux/ratelimit.h>
 #include <linux/rex.h>
+#include <linux/timekeeping.h>
+#include <linux/sysctl.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <uapi/linux/pkt_cls.h>
+#include <asm/irq_regs.h>
 #include <asm/rex.h>
 
 #include "rex.h"
+
+#define CREATE_TRACE_POINTS
+#include <trace/events/rex.h>
 
 /**
  * struct rex_res - one entry of the cleanup ledger
@@ -36,12 +56,19 @@ struct rex_res {
 	void *ptr;
 };
 
+#define REX_ABORT_MSG_MAX	128
+
 /**
  * struct rex_level - Rex state of one context level of one CPU
  * @prog: the program running at this level, if @busy
  * @ctx: its context
  * @bp: frame pointer saved by rex_arch_call(), for the landing pad
+ * @start: when the program started, in ktime_get_mono_fast_ns() time
+ * @fault_ip: where the program was when it was left early
+ * @msg: the panic message of a program left after a panic
  * @busy: a program runs at this level
+ * @expired: the program ran past its budget; helper wrappers stop it
+ * @leaving: the program is being left; the watchdog leaves it alone
  * @nr_res: number of entries in @res
  * @res: the cleanup ledger: resources the program holds, oldest first
  */
@@ -49,7 +76,12 @@ struct rex_level {
 	const struct bpf_prog *prog;
 	const void *ctx;
 	unsigned long bp;
+	u64 start;
+	unsigned long fault_ip;
+	char msg[REX_ABORT_MSG_MAX];
 	bool busy;
+	bool expired;
+	bool leaving;
 	unsigned int nr_res;
 	struct rex_res res[REX_LEDGER_SIZE];
 };
@@ -59,13 +91,16 @@ DEFINE_PER_CPU(unsigned long [REX_STACK_LEVELS], rex_stack_end);
 
 static bool rex_stacks_ready __ro_after_init;
 
+/* The run-time budget of a program run, sysctl kernel.rex_budget_ms. */
+static unsigned int rex_budget_ms = 100;
+
 static struct rex_level *this_level(void)
 {
 	return this_cpu_ptr(&rex_levels[interrupt_context_level()]);
 }
 
 /* Top word of this CPU's Rex stack of context level @level. */
-static unsigned long *level_tos(unsigned int level)
+static __always_inline unsigned long *level_tos(unsigned int level)
 {
 	return (unsigned long *)this_cpu_read(rex_stack_end[level]) - 1;
 }
@@ -137,6 +172,23 @@ bool rex_res_released(void *ptr)
 	return false;
 }
 
+/**
+ * rex_res_holds() - does the running program hold a resource of a kind?
+ * @kind: the kind of resource
+ *
+ * Return: true if the ledger has an entry of @kind.
+ */
+bool rex_res_holds(enum rex_resource kind)
+{
+	struct rex_level *lv = this_level();
+	unsigned int i;
+
+	for (i = 0; i < lv->nr_res; i++)
+		if (lv->res[i].kind == kind)
+			return true;
+	return false;
+}
+
 /* Release everything the program still holds, newest first. */
 static unsigned int release_all(struct rex_level *lv)
 {
@@ -173,7 +225,7 @@ __nocfi unsigned int rex_enter(void)
  * Context: any context the attach point runs programs in, with migration
  * disabled.
  * Return: the program's return value, or its type's default value when it
- * panicked or could not run because the level's Rex state is in use.
+ * was left early or could not run because the level's Rex state is in use.
  */
 unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 {
@@ -187,9 +239,14 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 		bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
 		return rex_default_ret(prog);
 	}
-	lv->busy = true;
 	lv->prog = prog;
 	lv->ctx = ctx;
+	lv->start = ktime_get_mono_fast_ns();
+	lv->expired = false;
+	lv->leaving = false;
+	barrier();
+	/* The watchdog and the fault handlers look at a busy level. */
+	WRITE_ONCE(lv->busy, true);
 	barrier();
 	ret = rex_arch_call(level_tos(level), &lv->bp);
 	barrier();
@@ -199,11 +256,61 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 		pr_warn_once("rex: program %s returned holding %u resources; released\n",
 			     prog->aux->name, left);
 	}
-	lv->busy = false;
+	WRITE_ONCE(lv->busy, false);
 	return ret;
 }
 
-#define REX_PANIC_MSG_MAX	128
+static const char *const abort_what[] = {
+	[REX_ABORT_PANIC]	= "panicked",
+	[REX_ABORT_STACK]	= "overflowed its stack",
+	[REX_ABORT_TIMEOUT]	= "ran past its budget",
+};
+
+/*
+ * Leave the program running at @level: report, release what it holds,
+ * count, and return to rex_run() with the type's default value.
+ */
+static void __noreturn rex_abort(unsigned int level, enum rex_abort_reason reason,
+				 const char *msg)
+{
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+	const struct bpf_prog *prog = lv->prog;
+	struct rex_prog *rex = prog->aux->rex;
+	unsigned int released;
+
+	atomic64_inc(&rex->aborts[reason]);
+	/* Per program, so that one program does not hide another. */
+	if (__ratelimit(&rex->abort_rs)) {
+		pr_err("rex: program %s (id %u) %s: %s\n", prog->aux->name, prog->aux->id,
+		       abort_what[reason], msg);
+		dump_stack();
+	}
+	released = release_all(lv);
+	trace_rex_abort(prog, reason, msg, released);
+	/*
+	 * The frames left behind on the Rex stack may have poisoned KASAN
+	 * shadow that will not be cleared by their returns; the next program
+	 * passes its own, uninstrumented, stack memory to helpers.
+	 */
+	kasan_unpoison_range((void *)(this_cpu_read(rex_stack_end[level]) - REX_STACK_SIZE),
+			     REX_STACK_SIZE);
+	rex_arch_unwind(level_tos(level), lv->bp, rex_default_ret(prog));
+}
+
+/*
+ * Leave the program running at @level from kernel code it called: the
+ * exit path runs from the top of the Rex stack, so that it has room
+ * however deep the program was.
+ */
+static void __noreturn leave(unsigned int level, enum rex_abort_reason reason,
+			     unsigned long ip)
+{
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+
+	lv->fault_ip = ip;
+	WRITE_ONCE(lv->leaving, true);
+	rex_arch_leave(level_tos(level), lv->bp, reason);
+}
 
 /**
  * rex_panic() - leave the running program after a panic
@@ -218,20 +325,297 @@ void __noreturn rex_panic(const char *msg)
 {
 	unsigned int level = interrupt_context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
-	const struct bpf_prog *prog = lv->prog;
-	char buf[REX_PANIC_MSG_MAX];
 
-	if (strncpy_from_kernel_nofault(buf, msg, sizeof(buf)) < 0)
-		strscpy(buf, "(unreadable message)");
-	atomic64_inc(&prog->aux->rex->panics);
-	if (__ratelimit(&prog->aux->rex->panic_rs)) {
-		pr_err("rex: program %s (id %u) panicked: %s\n", prog->aux->name,
-		       prog->aux->id, buf);
-		dump_stack();
-	}
-	release_all(lv);
-	rex_arch_unwind(level_tos(level), lv->bp, rex_default_ret(prog));
+	if (strncpy_from_kernel_nofault(lv->msg, msg, sizeof(lv->msg)) < 0)
+		strscpy(lv->msg, "(unreadable message)");
+	leave(level, REX_ABORT_PANIC, _RET_IP_);
 }
+
+/**
+ * rex_fault_exit() - the exit path of a program left early
+ * @reason: enum rex_abort_reason
+ *
+ * Called by rex_arch_fault(), where rex_panic(), the helper gates, the
+ * double fault handler or the termination path made the program resume,
+ * at the top of the program's Rex stack and in its context.
+ */
+void __noreturn rex_fault_exit(unsigned int reason)
+{
+	unsigned int level = interrupt_context_level();
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+	char buf[REX_ABORT_MSG_MAX + 32];
+
+	switch (reason) {
+	case REX_ABORT_PANIC:
+		snprintf(buf, sizeof(buf), "%s (at %pS)", lv->msg, (void *)lv->fault_ip);
+		break;
+	case REX_ABORT_TIMEOUT:
+		snprintf(buf, sizeof(buf), "%u ms, stopped at %pS",
+			 READ_ONCE(rex_budget_ms), (void *)lv->fault_ip);
+		break;
+	default:
+		snprintf(buf, sizeof(buf), "at %pS", (void *)lv->fault_ip);
+		break;
+	}
+	rex_abort(level, reason, buf);
+}
+
+/* Is @ip in the text of the program running at @lv? */
+static __always_inline bool in_prog_text(const struct rex_level *lv, unsigned long ip)
+{
+	const struct rex_image *img = &lv->prog->aux->rex->image;
+
+	return ip - (unsigned long)img->text < img->text_size;
+}
+
+/* Is @sp on this CPU's Rex stack of @level? */
+static __always_inline bool on_level_stack(unsigned int level, unsigned long sp)
+{
+	unsigned long end = this_cpu_read(rex_stack_end[level]);
+
+	return sp < end && sp >= end - REX_STACK_SIZE;
+}
+
+/*
+ * Make the program running at @level, interrupted with @regs, resume in
+ * rex_fault_exit(@reason) instead, if it is running its own text on its
+ * own stack, the only place it can be left without undoing kernel state.
+ */
+static __always_inline bool redirect(struct pt_regs *regs, unsigned int level,
+				     enum rex_abort_reason reason, bool nmi)
+{
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+
+	if (!in_prog_text(lv, regs->ip))
+		return false;
+	lv->fault_ip = regs->ip;
+	WRITE_ONCE(lv->leaving, true);
+	if (nmi)
+		rex_arch_redirect_nmi(regs, level_tos(level), lv->bp, reason);
+	else
+		rex_arch_redirect(regs, level_tos(level), lv->bp, reason);
+	return true;
+}
+
+/**
+ * rex_stack_overflow() - recover a double fault on a Rex stack's guard page
+ * @regs: registers at the double fault
+ * @address: CR2, the address whose access faulted
+ *
+ * A program that overflows its Rex stack touches the guard page below it
+ * and the page fault cannot be delivered on that stack: the CPU raises a
+ * double fault instead.  If @address is in the guard page of one of this
+ * CPU's Rex stacks, a program runs at that level, and the fault happened in
+ * the program's text, make the program resume in the exit path with
+ * REX_ABORT_STACK.  Called by exc_double_fault() before nmi_enter(), hence
+ * noinstr and nothing but reads of per-CPU and program state.
+ *
+ * Return: true if the double fault is handled.
+ */
+noinstr bool rex_stack_overflow(struct pt_regs *regs, unsigned long address)
+{
+	unsigned int level;
+
+	for (level = 0; level < REX_STACK_LEVELS; level++) {
+		unsigned long end = this_cpu_read(rex_stack_end[level]);
+		unsigned long guard = end - REX_STACK_SIZE - PAGE_SIZE;
+
+		if (end && address - guard < PAGE_SIZE)
+			return this_cpu_read(rex_levels[level].busy) &&
+			       regs->sp - guard < REX_STACK_SIZE + PAGE_SIZE &&
+			       redirect(regs, level, REX_ABORT_STACK, false);
+	}
+	return false;
+}
+
+/*
+ * Termination.  Every run has a budget (sysctl kernel.rex_budget_ms).  While
+ * Rex programs are loaded each CPU runs a watchdog timer at half the budget
+ * that checks its own CPU (a program it interrupted) and, through an NMI,
+ * the next online CPU (a program that runs with interrupts disabled).  The
+ * CPU that finds a program past its budget marks it expired and, if the
+ * program is running its own text, makes it resume in the exit path.  If it
+ * is in a helper or other kernel code, the helper wrappers stop it when it
+ * returns to them, and the next check tries again.  Programs in NMI
+ * context cannot be interrupted by the NMI; the helper wrappers check their
+ * budget at every call.
+ */
+static atomic_t rex_watchdog_users;
+static DEFINE_PER_CPU(struct hrtimer, rex_watchdog);
+static DEFINE_PER_CPU(bool, rex_kick);
+
+/*
+ * Times are ktime_get_mono_fast_ns(): NMI-safe, comparable across CPUs,
+ * and, unlike local_clock() on CPUs without a stable sched clock, still
+ * advancing on a CPU that runs with interrupts disabled.
+ */
+static u64 budget_ns(void)
+{
+	return (u64)READ_ONCE(rex_budget_ms) * NSEC_PER_MSEC;
+}
+
+/* Is the program at @lv past @budget, and not being left already? */
+static bool over(const struct rex_level *lv, u64 now, u64 budget)
+{
+	return READ_ONCE(lv->busy) && !READ_ONCE(lv->leaving) &&
+	       now - READ_ONCE(lv->start) > budget;
+}
+
+static bool expired(const struct rex_level *lv, u64 now)
+{
+	return over(lv, now, budget_ns());
+}
+
+/*
+ * Stop what runs past its budget on this CPU, which was interrupted with
+ * @regs, by an NMI if @nmi, else by the watchdog timer.  Levels are checked
+ * innermost first: the program that was interrupted, if any, is the
+ * innermost busy one.
+ */
+static void terminate(struct pt_regs *regs, bool nmi)
+{
+	u64 now = ktime_get_mono_fast_ns();
+	int level;
+
+	for (level = REX_STACK_LEVELS - 1; level >= 0; level--) {
+		struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+
+		if (!expired(lv, now))
+			continue;
+		WRITE_ONCE(lv->expired, true);
+		if (on_level_stack(level, regs->sp) &&
+		    redirect(regs, level, REX_ABORT_TIMEOUT, nmi))
+			return;
+	}
+}
+
+/*
+ * Every NMI checks the budgets of this CPU, so that NMIs from other sources,
+ * such as the hard lockup detector's, stop programs too when no CPU with
+ * interrupts enabled is left to send one.  Only the watchdog's own NMIs are
+ * claimed as handled.
+ */
+static int rex_nmi_handler(unsigned int type, struct pt_regs *regs)
+{
+	bool kicked = this_cpu_read(rex_kick);
+
+	if (kicked)
+		this_cpu_write(rex_kick, false);
+	terminate(regs, true);
+	return kicked ? NMI_HANDLED : NMI_DONE;
+}
+
+/**
+ * rex_helper_enter() - checks at every helper call of a program
+ * @ip: where in the program the helper was called
+ *
+ * Called by the helper gates.  Leaves the running program if it has less
+ * than REX_STACK_RESERVE bytes of stack left, which the helper, interrupts
+ * and exceptions taken on the Rex stack may need, or if the watchdog found
+ * it past its budget, or, in NMI context, where the watchdog cannot
+ * interrupt it, if it is past its budget now.
+ *
+ * Return: the running program's Rex state, for its helper table.
+ */
+const struct rex_prog *rex_helper_enter(unsigned long ip)
+{
+	unsigned int level = interrupt_context_level();
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+	unsigned long bottom = this_cpu_read(rex_stack_end[level]) - REX_STACK_SIZE;
+
+	if (unlikely(current_stack_pointer - bottom < REX_STACK_RESERVE))
+		leave(level, REX_ABORT_STACK, ip);
+	if (unlikely(READ_ONCE(lv->expired)) || (in_nmi() && expired(lv, ktime_get_mono_fast_ns())))
+		leave(level, REX_ABORT_TIMEOUT, ip);
+	return lv->prog->aux->rex;
+}
+
+/*
+ * Send an NMI to @cpu if a program there is past its budget.  Programs at
+ * the NMI level get twice their budget: those that run in an NMI cannot be
+ * interrupted by another and are stopped at their helper calls, and an NMI
+ * sent for them would only run more NMI programs after theirs; those run
+ * from int3 or debug exceptions can be interrupted, and are.
+ */
+static void check_cpu(unsigned int cpu)
+{
+	u64 now = ktime_get_mono_fast_ns(), budget = budget_ns();
+	unsigned int level;
+
+	for (level = 0; level < REX_STACK_LEVELS; level++) {
+		if (!over(per_cpu_ptr(&rex_levels[level], cpu), now,
+			  level == REX_STACK_LEVELS - 1 ? 2 * budget : budget))
+			continue;
+		per_cpu(rex_kick, cpu) = true;
+		rex_arch_kick(cpu);
+		return;
+	}
+}
+
+static enum hrtimer_restart watchdog_fn(struct hrtimer *timer)
+{
+	unsigned int cpu = smp_processor_id();
+	unsigned int next = cpumask_next_wrap(cpu, cpu_online_mask);
+	struct pt_regs *regs = get_irq_regs();
+
+	if (!atomic_read(&rex_watchdog_users))
+		return HRTIMER_NORESTART;
+	if (regs)
+		terminate(regs, false);
+	if (next != cpu && next < nr_cpu_ids)
+		check_cpu(next);
+	hrtimer_forward_now(timer, ns_to_ktime(max(budget_ns() / 2, NSEC_PER_MSEC)));
+	return HRTIMER_RESTART;
+}
+
+static void watchdog_start(void *unused)
+{
+	struct hrtimer *timer = this_cpu_ptr(&rex_watchdog);
+
+	if (!hrtimer_active(timer))
+		hrtimer_start(timer, ns_to_ktime(max(budget_ns() / 2, NSEC_PER_MSEC)),
+			      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+static int watchdog_online(unsigned int cpu)
+{
+	if (atomic_read(&rex_watchdog_users))
+		watchdog_start(NULL);
+	return 0;
+}
+
+/**
+ * rex_watchdog_get() - a program was loaded: run the watchdog
+ *
+ * Context: process context.
+ */
+void rex_watchdog_get(void)
+{
+	if (atomic_inc_return(&rex_watchdog_users) == 1)
+		on_each_cpu(watchdog_start, NULL, 1);
+}
+
+/**
+ * rex_watchdog_put() - a program was freed; the last one stops the watchdog
+ *
+ * The timers notice that no program is left and stop themselves.
+ */
+void rex_watchdog_put(void)
+{
+	atomic_dec(&rex_watchdog_users);
+}
+
+static const struct ctl_table rex_sysctls[] = {
+	{
+		.procname	= "rex_budget_ms",
+		.data		= &rex_budget_ms,
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_ONE_THOUSAND,
+	},
+};
 
 /**
  * rex_runtime_ready() - can Rex programs run?
@@ -254,10 +638,37 @@ static int __init rex_stacks_init(void)
 			stack = vmalloc_node(REX_STACK_SIZE, cpu_to_node(cpu));
 			if (!stack)
 				return -ENOMEM;
+			/* Only its end is kept. */
+			kmemleak_not_leak(stack);
 			per_cpu(rex_stack_end, cpu)[i] = (unsigned long)stack + REX_STACK_SIZE;
 		}
+		hrtimer_setup(per_cpu_ptr(&rex_watchdog, cpu), watchdog_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED_HARD);
 	}
 	rex_stacks_ready = true;
 	return 0;
 }
 early_initcall(rex_stacks_init);
+
+static int __init rex_runtime_init(void)
+{
+	int err;
+
+	if (!rex_stacks_ready)
+		return 0;
+	err = register_nmi_handler(NMI_LOCAL, rex_nmi_handler, 0, "rex");
+	if (err)
+		goto fail;
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "rex/watchdog:online",
+					watchdog_online, NULL);
+	if (err < 0)
+		goto fail;
+	register_sysctl_init("kernel", rex_sysctls);
+	return 0;
+fail:
+	/* Without termination no program may load. */
+	rex_stacks_ready = false;
+	pr_err("rex: cannot set up the watchdog (%d); Rex programs will not load\n", err);
+	return err;
+}
+late_initcall(rex_runtime_init);

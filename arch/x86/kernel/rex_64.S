@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Rex on x86-64: the landing pad that leaves a program early.
+ * Rex on x86-64: the landing pads that leave a program early.
  */
 #include <linux/linkage.h>
+#include <asm/ibt.h>
 #include <asm/unwind_hints.h>
 
 /*
@@ -21,3 +22,37 @@ SYM_FUNC_START(rex_arch_unwind)
 	UNWIND_HINT_FUNC
 	RET
 SYM_FUNC_END(rex_arch_unwind)
+
+/*
+ * void rex_arch_fault(void)
+ *
+ * Not called: rex_arch_redirect() makes a program interrupted by a double
+ * fault or an NMI resume here, with the stack pointer right below the top
+ * word of its Rex stack, where the return address into rex_arch_call()
+ * is, the frame pointer rex_arch_call() saved, and the reason in %edi.  So
+ * this looks like rex_enter() to the unwinders, and calls
+ * rex_fault_exit(), which never returns.
+ */
+SYM_FUNC_START(rex_arch_fault)
+	UNWIND_HINT_FUNC
+	ENDBR
+	push	%rbp
+	mov	%rsp, %rbp
+	call	rex_fault_exit
+	int3
+SYM_FUNC_END(rex_arch_fault)
+
+/*
+ * void rex_arch_leave(unsigned long *tos, unsigned long bp, unsigned int reason)
+ *
+ * Leave the program that runs on the Rex stack whose top word is @tos from
+ * kernel code it called: continue in rex_arch_fault() with the stack and
+ * frame pointers and the reason rex_arch_redirect() would have set.
+ */
+SYM_FUNC_START(rex_arch_leave)
+	movq	%rsi, %rbp
+	leaq	-8(%rdi), %rsp
+	UNWIND_HINT_FUNC
+	movl	%edx, %edi
+	jmp	rex_arch_fault
+SYM_FUNC_END(rex_arch_leave)

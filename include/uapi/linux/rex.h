@@ -34,8 +34,9 @@
 /**
  * REX_PROGS_SECTION - name of the ELF section holding the program descriptions
  *
- * The section is an array of &struct rex_prog_def.  The kernel does not read
- * it: it tells loaders which programs an image holds and how to load them.
+ * The section is an array of &struct rex_prog_def.  It tells loaders which
+ * programs an image holds and how to load them; the kernel reads the
+ * description of the program it loads for the stack the program declares.
  */
 #define REX_PROGS_SECTION	".rex.progs"
 
@@ -75,11 +76,18 @@ struct rex_map_def {
  * struct rex_prog_def - a program an image holds
  * @prog_type: enum bpf_prog_type
  * @expected_attach_type: enum bpf_attach_type, as for BPF_PROG_LOAD
+ * @stack_size: the most stack the program uses, in bytes, not counting the
+ *              helpers it calls; 0 if not declared.  The kernel refuses to
+ *              load a program that declares more than its Rex stacks give
+ *              programs (see Documentation/bpf/rex.rst).
+ * @reserved: must be zero
  * @entry: entry symbol, NUL-terminated; also the program's name, truncated
  */
 struct rex_prog_def {
 	__u32	prog_type;
 	__u32	expected_attach_type;
+	__u32	stack_size;
+	__u32	reserved;
 	char	entry[REX_ENTRY_LEN];
 };
 

@@ -7,14 +7,28 @@
 #define _ASM_X86_REX_H
 
 #include <linux/compiler.h>
+#include <linux/cpufeature.h>
 #include <linux/percpu.h>
 #include <linux/objtool.h>
+#include <asm/apic.h>
 #include <asm/asm.h>
+#include <asm/irq_vectors.h>
+#include <asm/nmi.h>
+#include <asm/page.h>
+#include <asm/ptrace.h>
 #include <asm/stacktrace.h>
 
 /* One Rex stack per context level: task, softirq, hardirq, NMI. */
 #define REX_STACK_LEVELS	4
-#define REX_STACK_SIZE		(16 * 1024)
+/*
+ * Each Rex stack is what a program may declare it needs, and what is left
+ * for the kernel code that runs on it: helpers, the entry of interrupts and
+ * exceptions taken while the program runs, and the exit path.  KASAN's
+ * larger kernel frames get more, as its task stacks do.
+ */
+#define REX_PROG_STACK_MAX	(12 * 1024)
+#define REX_STACK_RESERVE	((4 * 1024) << KASAN_STACK_ORDER)
+#define REX_STACK_SIZE		(REX_PROG_STACK_MAX + REX_STACK_RESERVE)
 
 /* End (one past the top) of this CPU's Rex stack of each level, or 0. */
 DECLARE_PER_CPU(unsigned long [REX_STACK_LEVELS], rex_stack_end);
@@ -44,7 +58,11 @@ static __always_inline bool in_rex_stack(unsigned long *stack, struct stack_info
 }
 
 unsigned int rex_enter(void);
+void __noreturn rex_fault_exit(unsigned int reason);
 void __noreturn rex_arch_unwind(unsigned long *tos, unsigned long bp, unsigned int ret);
+void rex_arch_fault(void);
+bool rex_stack_overflow(struct pt_regs *regs, unsigned long address);
+void __noreturn rex_arch_leave(unsigned long *tos, unsigned long bp, unsigned int reason);
 
 /*
  * Call rex_enter() on the Rex stack whose top word is @tos.  The frame
@@ -69,6 +87,51 @@ static __always_inline unsigned int rex_arch_call(unsigned long *tos, unsigned l
 		     : "cc", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
 		       "r12", "r13", "r14", "r15", "memory");
 	return ret;
+}
+
+/*
+ * Make the program interrupted with @regs resume in rex_arch_fault(), which
+ * calls rex_fault_exit(@reason) as if rex_enter() had been called by
+ * rex_arch_call() on the Rex stack whose top word is @tos: the return
+ * address rex_arch_call() pushed is right below @tos and @bp is the frame
+ * pointer it saved.  Everything the program left on the stack is abandoned.
+ */
+static __always_inline void rex_arch_redirect(struct pt_regs *regs, unsigned long *tos,
+					      unsigned long bp, unsigned int reason)
+{
+	regs->ip = (unsigned long)rex_arch_fault;
+	regs->sp = (unsigned long)(tos - 1);
+	regs->bp = bp;
+	regs->di = reason;
+}
+
+/*
+ * rex_arch_redirect() from an NMI handler.  An NMI that interrupted the
+ * kernel returns, on IDT systems, through a copy of the interrupted
+ * context's iret frame that the entry code keeps above pt_regs (the "iret"
+ * frame of entry_64.S, which lets nested NMIs force a repeat); pt_regs'
+ * own copy (the "outermost" frame) is only used when the NMI is repeated.
+ * Update both, unless a nested NMI has already redirected the "iret" frame
+ * to the repeat, which then takes the updated pt_regs.  FRED returns
+ * through pt_regs.
+ */
+static __always_inline void rex_arch_redirect_nmi(struct pt_regs *regs, unsigned long *tos,
+						  unsigned long bp, unsigned int reason)
+{
+	unsigned long *iret = (unsigned long *)(regs + 1);
+	unsigned long ip = regs->ip;
+
+	rex_arch_redirect(regs, tos, bp, reason);
+	if (!cpu_feature_enabled(X86_FEATURE_FRED) && READ_ONCE(iret[0]) == ip) {
+		iret[3] = regs->sp;
+		WRITE_ONCE(iret[0], regs->ip);
+	}
+}
+
+/* Interrupt @cpu with an NMI, to stop a program that runs past its budget. */
+static inline void rex_arch_kick(unsigned int cpu)
+{
+	__apic_send_IPI(cpu, NMI_VECTOR);
 }
 
 #endif /* _ASM_X86_REX_H */

@@ -444,23 +444,6 @@ static long count_fds(void)
 	return n;
 }
 
-/* Objects reachable with BPF_PROG_GET_NEXT_ID or BPF_MAP_GET_NEXT_ID. */
-static long count_ids(int cmd)
-{
-	union bpf_attr attr;
-	__u32 id = 0;
-	long n = 0;
-
-	for (;;) {
-		memset(&attr, 0, sizeof(attr));
-		attr.start_id = id;
-		if (sys_bpf(cmd, &attr))
-			return errno == ENOENT ? n : -errno;
-		id = attr.next_id;
-		n++;
-	}
-}
-
 /* BPF program symbols in /proc/kallsyms: "<addr> t bpf_prog_<tag>_<name>\t[bpf]". */
 static long count_ksyms(void)
 {
@@ -701,9 +684,9 @@ static void census_take(struct __test_metadata *_metadata, struct churn_env *env
 
 	c->fds = count_fds();
 	ASSERT_LE(0, c->fds) TH_LOG("/proc/self/fd: %s", strerror(-c->fds));
-	c->progs = count_ids(BPF_PROG_GET_NEXT_ID);
+	c->progs = rex_count_ids(BPF_PROG_GET_NEXT_ID);
 	ASSERT_LE(0, c->progs) TH_LOG("BPF_PROG_GET_NEXT_ID: %s", strerror(-c->progs));
-	c->maps = count_ids(BPF_MAP_GET_NEXT_ID);
+	c->maps = rex_count_ids(BPF_MAP_GET_NEXT_ID);
 	ASSERT_LE(0, c->maps) TH_LOG("BPF_MAP_GET_NEXT_ID: %s", strerror(-c->maps));
 	c->ksyms = -1;
 	if (env->have_ksyms && ksyms) {

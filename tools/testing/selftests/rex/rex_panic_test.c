@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Rex panic path: a program that panics returns its type's default
- * value, the interrupted kernel path goes on, the panic is counted and
- * logged, and nothing the program held is lost: ring buffer records it
- * reserved are discarded (none is left pending, new ones can be
- * reserved), a full ledger fails reservations cleanly, and the same
- * program runs correctly next time.
+ * The ways out of a Rex program: a panic, a stack overflow and termination
+ * of a program that runs past its budget.  Each time the program returns
+ * its type's default value, the interrupted kernel path goes on, the abort
+ * is counted, logged and traced, and nothing the program held is lost:
+ * ring buffer records it reserved are discarded (none is left pending, new
+ * ones can be reserved), a spin lock it held is free again, a full ledger
+ * fails acquisitions cleanly, and the same program runs correctly next
+ * time.
  */
 
 #define _GNU_SOURCE
@@ -20,24 +22,120 @@
 #include <linux/perf_event.h>
 
 #include "rex_test.h"
+#include "rex_net.h"
 #include "progs/panic_common.h"
 
 REX_IMAGE(xdp_panic);
 REX_IMAGE(kprobe_panic);
 REX_IMAGE(types_panic);
+REX_IMAGE(tc_panic);
+REX_IMAGE(tp_nmi);
 
 /* The header bits of include/uapi/linux/bpf.h */
 #define RINGBUF_BUSY	BPF_RINGBUF_BUSY_BIT
 #define RINGBUF_DISCARD	BPF_RINGBUF_DISCARD_BIT
 #define RINGBUF_HDR	8
 
-FIXTURE(xdp) {
-	struct rex_object *obj;
-	int prog_fd, cfg_fd, out_fd, rb_fd;
+#define BUDGET_SYSCTL	"/proc/sys/kernel/rex_budget_ms"
+/* The budget the termination tests set, in ms. */
+#define TEST_BUDGET_MS	20
+
+static int read_budget(void)
+{
+	FILE *f = fopen(BUDGET_SYSCTL, "r");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Write @text to the budget sysctl; return 0 or -errno. */
+static int write_budget(const char *text)
+{
+	int fd = open(BUDGET_SYSCTL, O_WRONLY);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static void set_budget(int ms)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%d", ms);
+	write_budget(text);
+}
+
+/* A ring buffer of REX_PANIC_RB_SIZE bytes, mapped for consuming. */
+struct ring {
 	unsigned long *consumer;
 	const unsigned long *producer;
 	const unsigned char *data;
 	size_t psz;
+};
+
+static void ring_open(struct __test_metadata *_metadata, struct ring *r, int fd)
+{
+	r->psz = sysconf(_SC_PAGESIZE);
+	r->consumer = mmap(NULL, r->psz, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, r->consumer);
+	/* producer page, then the data pages mapped twice */
+	r->producer = mmap(NULL, r->psz + 2 * REX_PANIC_RB_SIZE, PROT_READ, MAP_SHARED, fd, r->psz);
+	ASSERT_NE(MAP_FAILED, r->producer);
+	r->data = (const unsigned char *)r->producer + r->psz;
+}
+
+static void ring_close(struct ring *r)
+{
+	if (!r->psz)
+		return;
+	munmap(r->consumer, r->psz);
+	munmap((void *)r->producer, r->psz + 2 * REX_PANIC_RB_SIZE);
+}
+
+/*
+ * Consume the ring buffer: count committed and discarded records, fail on
+ * a record still being written (a reservation nobody will ever finish),
+ * and check the values of committed records are 0, 1, 2...
+ */
+static void ring_consume(struct __test_metadata *_metadata, struct ring *r,
+			 unsigned int *committed, unsigned int *discarded)
+{
+	unsigned long cons = *r->consumer;
+	unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
+
+	*committed = *discarded = 0;
+	while (cons < prod) {
+		const unsigned char *hdr = r->data + (cons & (REX_PANIC_RB_SIZE - 1));
+		__u32 len = __atomic_load_n((const __u32 *)hdr, __ATOMIC_ACQUIRE);
+
+		ASSERT_EQ(0, len & RINGBUF_BUSY) TH_LOG("record at %lu is still reserved", cons);
+		if (len & RINGBUF_DISCARD) {
+			(*discarded)++;
+		} else {
+			EXPECT_EQ(*committed, *(const __u64 *)(hdr + RINGBUF_HDR));
+			(*committed)++;
+		}
+		len &= ~(RINGBUF_BUSY | RINGBUF_DISCARD);
+		cons += (len + RINGBUF_HDR + 7) / 8 * 8;
+	}
+	__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+}
+
+FIXTURE(xdp) {
+	struct rex_object *obj;
+	int budget;
+	int prog_fd, cfg_fd, out_fd, rb_fd, lk_fd;
+	struct ring rb;
 };
 
 FIXTURE_SETUP(xdp)
@@ -52,22 +150,17 @@ FIXTURE_SETUP(xdp)
 	self->cfg_fd = rex_object__find_map_fd_by_name(self->obj, "cfg");
 	self->out_fd = rex_object__find_map_fd_by_name(self->obj, "out");
 	self->rb_fd = rex_object__find_map_fd_by_name(self->obj, "rb");
-	self->psz = sysconf(_SC_PAGESIZE);
-	self->consumer = mmap(NULL, self->psz, PROT_READ | PROT_WRITE, MAP_SHARED,
-			      self->rb_fd, 0);
-	ASSERT_NE(MAP_FAILED, self->consumer);
-	/* producer page, then the data pages mapped twice */
-	self->producer = mmap(NULL, self->psz + 2 * REX_PANIC_RB_SIZE, PROT_READ, MAP_SHARED,
-			      self->rb_fd, self->psz);
-	ASSERT_NE(MAP_FAILED, self->producer);
-	self->data = (const unsigned char *)self->producer + self->psz;
+	self->lk_fd = rex_object__find_map_fd_by_name(self->obj, "lk");
+	self->budget = read_budget();
+	ASSERT_LT(0, self->budget) TH_LOG("cannot read %s", BUDGET_SYSCTL);
+	ring_open(_metadata, &self->rb, self->rb_fd);
 }
 
 FIXTURE_TEARDOWN(xdp)
 {
 	if (self->obj) {
-		munmap(self->consumer, self->psz);
-		munmap((void *)self->producer, self->psz + 2 * REX_PANIC_RB_SIZE);
+		set_budget(self->budget);
+		ring_close(&self->rb);
 	}
 	rex_object__close(self->obj);
 }
@@ -98,75 +191,10 @@ static unsigned int run(struct __test_metadata *_metadata, struct _test_data_xdp
 	return retval;
 }
 
-/*
- * Consume the ring buffer: count committed and discarded records, fail on
- * a record still being written (a reservation nobody will ever finish),
- * and check the values of committed records are 0, 1, 2...
- */
 static void consume(struct __test_metadata *_metadata, struct _test_data_xdp *self,
 		    unsigned int *committed, unsigned int *discarded)
 {
-	unsigned long cons = *self->consumer;
-	unsigned long prod = __atomic_load_n(self->producer, __ATOMIC_ACQUIRE);
-
-	*committed = *discarded = 0;
-	while (cons < prod) {
-		const unsigned char *hdr = self->data + (cons & (REX_PANIC_RB_SIZE - 1));
-		__u32 len = __atomic_load_n((const __u32 *)hdr, __ATOMIC_ACQUIRE);
-
-		ASSERT_EQ(0, len & RINGBUF_BUSY) TH_LOG("record at %lu is still reserved", cons);
-		if (len & RINGBUF_DISCARD) {
-			(*discarded)++;
-		} else {
-			EXPECT_EQ(*committed, *(const __u64 *)(hdr + RINGBUF_HDR));
-			(*committed)++;
-		}
-		len &= ~(RINGBUF_BUSY | RINGBUF_DISCARD);
-		cons += (len + RINGBUF_HDR + 7) / 8 * 8;
-	}
-	__atomic_store_n(self->consumer, cons, __ATOMIC_RELEASE);
-}
-
-static long long fdinfo_value(int fd, const char *key)
-{
-	char path[64], buf[4096], *p;
-	long long v = -1;
-	ssize_t n;
-	int f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = open(path, O_RDONLY);
-	if (f < 0)
-		return -1;
-	n = read(f, buf, sizeof(buf) - 1);
-	close(f);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	p = strstr(buf, key);
-	if (p)
-		sscanf(p + strlen(key), ":\t%lld", &v);
-	return v;
-}
-
-/* Does the kernel log hold @text? */
-static bool klog_has(const char *text)
-{
-	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	bool found;
-	char *buf;
-	int n;
-
-	if (size <= 0)
-		return false;
-	buf = malloc(size + 1);
-	if (!buf)
-		return false;
-	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
-	buf[n > 0 ? n : 0] = '\0';
-	found = strstr(buf, text);
-	free(buf);
-	return found;
+	ring_consume(_metadata, &self->rb, committed, discarded);
 }
 
 /* Ring buffer and program work before any fault. */
@@ -178,7 +206,7 @@ TEST_F(xdp, baseline)
 	consume(_metadata, self, &c, &d);
 	EXPECT_EQ(3, c);
 	EXPECT_EQ(0, d);
-	EXPECT_EQ(0, fdinfo_value(self->prog_fd, "rex_panics"));
+	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
 }
 
 /* A panic with 0, 1 and several records held; each time nothing is lost. */
@@ -190,7 +218,7 @@ TEST_F(xdp, panic_releases_records)
 	for (i = 0; i < ARRAY_SIZE(held); i++) {
 		EXPECT_EQ(XDP_ABORTED, run(_metadata, self, held[i], REX_PANIC));
 		EXPECT_EQ(0, get(self->out_fd, 1)) TH_LOG("the program went on after rex_panic()");
-		EXPECT_EQ(i + 1, fdinfo_value(self->prog_fd, "rex_panics"));
+		EXPECT_EQ(i + 1, rex_fdinfo_value(self->prog_fd, "rex_panics"));
 		consume(_metadata, self, &c, &d);
 		EXPECT_EQ(0, c);
 		EXPECT_EQ(held[i], d);
@@ -202,7 +230,7 @@ TEST_F(xdp, panic_releases_records)
 		EXPECT_EQ(0, d);
 	}
 	EXPECT_EQ(0, get(self->out_fd, 0));
-	EXPECT_TRUE(klog_has("panicked: xdp test panic"));
+	EXPECT_TRUE(rex_klog_has("panicked: xdp test panic"));
 }
 
 /* A full ledger fails further reservations; a panic then releases all. */
@@ -232,27 +260,324 @@ TEST_F(xdp, return_holding)
 	unsigned int c, d;
 
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 2, REX_LEAK));
-	EXPECT_EQ(1, fdinfo_value(self->prog_fd, "rex_leaks"));
-	EXPECT_EQ(0, fdinfo_value(self->prog_fd, "rex_panics"));
+	EXPECT_EQ(1, rex_fdinfo_value(self->prog_fd, "rex_leaks"));
+	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
 	consume(_metadata, self, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(2, d);
 }
 
+/* The lk[0] counter, which only runs that took the lock increment. */
+static __u64 lock_count(struct _test_data_xdp *self)
+{
+	struct rex_locked v = { .count = ~0ULL };
+	__u32 zero = 0;
+
+	rex_map_lookup_elem(self->lk_fd, &zero, &v);
+	return v.count;
+}
+
 /*
- * A kprobe program that panics on getppid: the system call goes on as if
- * the program had returned, every time.  Few enough panics that the
- * rate-limited panic log still has room for the XDP tests' messages.
+ * The program was left early @nr times, for @counter (an fdinfo key), while
+ * holding @held records: no run got past the fault, the records were
+ * discarded and none is pending, the lock is free (a run takes it), and
+ * the next run works.
+ */
+static void check_recovered(struct __test_metadata *_metadata, struct _test_data_xdp *self,
+			    const char *counter, long long nr, unsigned int held)
+{
+	__u64 locks = lock_count(self);
+	unsigned int c, d;
+
+	EXPECT_EQ(0, get(self->out_fd, 1)) TH_LOG("the program went on after the fault");
+	EXPECT_EQ(nr, rex_fdinfo_value(self->prog_fd, counter));
+	consume(_metadata, self, &c, &d);
+	EXPECT_EQ(0, c);
+	EXPECT_EQ(held, d);
+	EXPECT_EQ(XDP_PASS, run(_metadata, self, 2, REX_LOCK));
+	EXPECT_EQ(locks + 1, lock_count(self));
+	consume(_metadata, self, &c, &d);
+	EXPECT_EQ(2, c);
+	EXPECT_EQ(0, d);
+}
+
+/* Unbounded recursion hits the guard page below the Rex stack. */
+TEST_F(xdp, stack_overflow_recursion)
+{
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 3, REX_RECURSE));
+	check_recovered(_metadata, self, "rex_stack_overflows", 1, 3);
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 0, REX_RECURSE));
+	check_recovered(_metadata, self, "rex_stack_overflows", 2, 0);
+	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
+	EXPECT_TRUE(rex_klog_has("overflowed its stack: at bpf_prog_"));
+}
+
+/*
+ * Unbounded recursion that calls a helper at each level: the helper gate
+ * refuses the call that would leave the helper too little stack.
+ */
+TEST_F(xdp, stack_overflow_in_helper_calls)
+{
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 1, REX_RECURSE_CALLS));
+	check_recovered(_metadata, self, "rex_stack_overflows", 1, 1);
+}
+
+/* One frame larger than the whole stack, probed page by page. */
+TEST_F(xdp, stack_overflow_big_frame)
+{
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, REX_BIG_FRAME));
+	check_recovered(_metadata, self, "rex_stack_overflows", 1, 2);
+}
+
+/* A panic with the spin lock held releases the lock, then the records. */
+TEST_F(xdp, panic_holding_lock)
+{
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, REX_LOCK_PANIC));
+	EXPECT_EQ(1, lock_count(self));
+	check_recovered(_metadata, self, "rex_panics", 1, 2);
+	EXPECT_TRUE(rex_klog_has("panicked: xdp test panic holding a lock"));
+}
+
+/* Taking the lock twice would deadlock: the program panics instead. */
+TEST_F(xdp, lock_twice)
+{
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 1, REX_LOCK_TWICE));
+	check_recovered(_metadata, self, "rex_panics", 1, 1);
+	EXPECT_TRUE(rex_klog_has("bpf_spin_lock() while holding a BPF spin lock"));
+}
+
+/* The lock does not fit into a full ledger: the program panics, nothing is held. */
+TEST_F(xdp, ledger_full_lock)
+{
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 20, REX_LOCK));
+	EXPECT_EQ(20 - 16, get(self->out_fd, 0));
+	check_recovered(_metadata, self, "rex_panics", 1, 20);
+	EXPECT_TRUE(rex_klog_has("bpf_spin_lock(): the cleanup ledger is full"));
+}
+
+static long long elapsed_ms(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000LL + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/*
+ * Run a program that loops forever, in task context, with the budget set
+ * to TEST_BUDGET_MS: it is stopped after its budget and not much later.
+ */
+static void run_runaway(struct __test_metadata *_metadata, struct _test_data_xdp *self,
+			unsigned int mode, const char *what)
+{
+	struct timespec start;
+	long long ms;
+
+	ASSERT_EQ(0, write_budget("20"));
+	ASSERT_EQ(TEST_BUDGET_MS, read_budget());
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, mode));
+	ms = elapsed_ms(&start);
+	printf("# %s: stopped after %lld ms with a budget of %d ms\n", what, ms,
+	       TEST_BUDGET_MS);
+	EXPECT_LE(TEST_BUDGET_MS, ms);
+	EXPECT_GT(TEST_BUDGET_MS + 2000, ms);
+	set_budget(self->budget);
+}
+
+/* A runaway loop in task context (BPF_PROG_TEST_RUN) is stopped. */
+TEST_F(xdp, runaway_loop)
+{
+	run_runaway(_metadata, self, REX_LOOP, "loop");
+	check_recovered(_metadata, self, "rex_timeouts", 1, 2);
+	EXPECT_TRUE(rex_klog_has("ran past its budget: 20 ms, stopped at bpf_prog_"));
+}
+
+/*
+ * A runaway loop holding the spin lock runs with interrupts disabled: only
+ * the NMI from the watchdog on the other CPU stops it.
+ */
+TEST_F(xdp, runaway_loop_irqs_off)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs 2 CPUs: one CPU cannot stop itself with interrupts off");
+	run_runaway(_metadata, self, REX_LOCK_LOOP, "loop with interrupts off");
+	EXPECT_EQ(1, lock_count(self));
+	check_recovered(_metadata, self, "rex_timeouts", 1, 2);
+}
+
+/*
+ * A program in NMI context: the NMI the watchdog sends to stop a loop with
+ * interrupts disabled fires nmi:nmi_handler, whose program loops calling a
+ * helper.  No NMI can interrupt it; the helper gate stops it after its
+ * budget.  Both programs are stopped, and the interrupted NMI and task go on.
+ */
+TEST_F(xdp, nmi_context_budget)
+{
+	struct rex_object *nmi;
+	struct rex_link *link;
+	int fd, counts_fd;
+	__u64 one = 1, zero64 = 0, ran = 0, returned = ~0ULL;
+	__u32 zero = 0, key1 = 1;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs 2 CPUs: one CPU cannot stop itself with interrupts off");
+	if (!rex_tracefs_dir())
+		SKIP(return, "no tracefs");
+	nmi = REX_TEST_LOAD(tp_nmi);
+	fd = rex_object__find_prog_fd_by_name(nmi, "rex_tp_nmi");
+	counts_fd = rex_object__find_map_fd_by_name(nmi, "counts");
+	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(nmi, "cfg"), &zero,
+					 &one, 0));
+	link = rex_program__attach_tracepoint(rex_object__find_program_by_name(nmi, "rex_tp_nmi"),
+					      "nmi", "nmi_handler");
+	ASSERT_NE(NULL, link) TH_LOG("attach to nmi:nmi_handler: %s", strerror(errno));
+	run_runaway(_metadata, self, REX_LOCK_LOOP, "loop with interrupts off, NMI program");
+	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(nmi, "cfg"), &zero,
+					 &zero64, 0));
+	rex_link__destroy(link);
+
+	rex_map_lookup_elem(counts_fd, &zero, &ran);
+	rex_map_lookup_elem(counts_fd, &key1, &returned);
+	EXPECT_LT(0, ran) TH_LOG("no NMI ran the program");
+	EXPECT_EQ(0, returned) TH_LOG("an NMI program returned from its endless loop");
+	EXPECT_EQ(ran, rex_fdinfo_value(fd, "rex_timeouts"));
+	check_recovered(_metadata, self, "rex_timeouts", 1, 2);
+	rex_object__close(nmi);
+}
+
+/* The budget sysctl takes 1..1000 ms. */
+TEST_F(xdp, budget_sysctl)
+{
+	EXPECT_EQ(-EINVAL, write_budget("0"));
+	EXPECT_EQ(-EINVAL, write_budget("1001"));
+	EXPECT_EQ(0, write_budget("1000"));
+	EXPECT_EQ(1000, read_budget());
+	set_budget(self->budget);
+	EXPECT_EQ(self->budget, read_budget());
+}
+
+/* Every abort emits rex:rex_abort with the program, reason and count released. */
+TEST_F(xdp, abort_tracepoint)
+{
+	const char *tracefs = rex_tracefs_dir();
+	char path[256], line[512];
+	bool panic = false, overflow = false;
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	char want[128];
+	FILE *f;
+	int fd;
+
+	if (!tracefs)
+		SKIP(return, "no tracefs");
+	memset(&info, 0, sizeof(info));
+	ASSERT_EQ(0, rex_prog_get_info(self->prog_fd, &info, &len));
+	snprintf(path, sizeof(path), "%s/events/rex/rex_abort/enable", tracefs);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/trace", tracefs);
+	close(open(path, O_WRONLY | O_TRUNC));
+	ASSERT_EQ(1, write(fd, "1", 1));
+
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, REX_PANIC));
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 1, REX_RECURSE));
+	ASSERT_EQ(1, write(fd, "0", 1));
+	close(fd);
+
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f)) {
+		snprintf(want, sizeof(want), "prog_id=%u name=rex_xdp_panic %s", info.id,
+			 "reason=panic released=2 msg=xdp test panic (at bpf_prog_");
+		panic |= !!strstr(line, want);
+		snprintf(want, sizeof(want), "prog_id=%u name=rex_xdp_panic %s", info.id,
+			 "reason=stack_overflow released=1 msg=at bpf_prog_");
+		overflow |= !!strstr(line, want);
+	}
+	fclose(f);
+	EXPECT_TRUE(panic);
+	EXPECT_TRUE(overflow);
+}
+
+/*
+ * A runaway loop in softirq context: the program runs as generic XDP on a
+ * veth device, for a frame sent to it, and is stopped; the next frame is
+ * handled normally.
+ */
+TEST(runaway_loop_softirq)
+{
+	const char *why = rex_unsupported();
+	int rx, tx, send_fd, prog_fd, cfg_fd, lk_fd, budget, i, err;
+	struct rex_locked v;
+	struct rex_object *obj;
+	__u32 zero = 0, one = 1;
+	__u64 mode;
+
+	if (why)
+		SKIP(return, "%s", why);
+	err = rex_net_enter_netns();
+	if (err == -EINVAL)
+		SKIP(return, "no network namespaces (CONFIG_NET_NS)");
+	ASSERT_EQ(0, err);
+	err = rex_veth_setup("rexrx", "rextx", &rx, &tx);
+	if (err == -EOPNOTSUPP)
+		SKIP(return, "no veth devices (CONFIG_VETH)");
+	ASSERT_EQ(0, err);
+	send_fd = rex_packet_socket(tx, 0);
+	ASSERT_LE(0, send_fd);
+	obj = REX_TEST_LOAD(xdp_panic);
+	prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_xdp_panic");
+	cfg_fd = rex_object__find_map_fd_by_name(obj, "cfg");
+	lk_fd = rex_object__find_map_fd_by_name(obj, "lk");
+	budget = read_budget();
+	ASSERT_LT(0, budget);
+	ASSERT_EQ(0, rex_xdp_attach(rx, prog_fd, XDP_FLAGS_SKB_MODE));
+
+	ASSERT_EQ(0, write_budget("20"));
+	mode = REX_LOOP;
+	ASSERT_EQ(0, rex_map_update_elem(cfg_fd, &one, &mode, 0));
+	ASSERT_EQ(1, rex_send_frames(send_fd, tx, 0x88b5, 64, 1));
+	for (i = 0; i < 500 && rex_fdinfo_value(prog_fd, "rex_timeouts") < 1; i++)
+		usleep(10 * 1000);
+	EXPECT_EQ(1, rex_fdinfo_value(prog_fd, "rex_timeouts"));
+	set_budget(budget);
+
+	mode = REX_LOCK;
+	ASSERT_EQ(0, rex_map_update_elem(cfg_fd, &one, &mode, 0));
+	memset(&v, 0, sizeof(v));
+	for (i = 0; i < 500 && !v.count; i++) {
+		if (i % 50 == 0)
+			ASSERT_EQ(1, rex_send_frames(send_fd, tx, 0x88b5, 64, 1));
+		usleep(10 * 1000);
+		ASSERT_EQ(0, rex_map_lookup_elem(lk_fd, &zero, &v));
+	}
+	EXPECT_LE(1, v.count) TH_LOG("the program did not run normally after termination");
+	EXPECT_EQ(1, rex_fdinfo_value(prog_fd, "rex_timeouts"));
+	rex_xdp_detach(rx, XDP_FLAGS_SKB_MODE);
+	close(send_fd);
+	rex_object__close(obj);
+}
+
+/* Records held at a panic: none, one, several, more than the ledger takes. */
+static const unsigned int held[] = { 0, 1, 5, 20 };
+
+/*
+ * A kprobe program that panics on getppid holding 0, 1, 5 and 20 records
+ * (16 in the ledger): the system call goes on as if the program had
+ * returned, and every record is discarded.
  */
 TEST(kprobe_panic)
 {
+	const char *why = rex_unsupported();
+	__u64 tgid = getpid(), n;
+	pid_t ppid = getppid();
 	struct rex_object *obj;
 	struct rex_link *link;
-	__u64 tgid = getpid();
+	unsigned int i, c, d;
+	struct ring rb = {};
 	__u32 zero = 0;
-	pid_t ppid = getppid();
-	int i, prog_fd;
-	const char *why = rex_unsupported();
+	int prog_fd;
 
 	if (why)
 		SKIP(return, "%s", why);
@@ -260,22 +585,84 @@ TEST(kprobe_panic)
 		SKIP(return, REX_NO_KPROBE_PMU);
 	obj = REX_TEST_LOAD(kprobe_panic);
 	prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_kprobe_panic");
+	ring_open(_metadata, &rb, rex_object__find_map_fd_by_name(obj, "rb"));
 	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(obj, "target"),
 					 &zero, &tgid, 0));
 	link = rex_program__attach_kprobe(rex_object__find_program_by_name(obj,
 									   "rex_kprobe_panic"),
 					  false, "__x64_sys_getppid");
 	ASSERT_NE(NULL, link) TH_LOG("attach kprobe: %s", strerror(errno));
-	for (i = 0; i < 5; i++)
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		n = held[i];
+		ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(obj, "cfg"),
+						 &zero, &n, 0));
 		EXPECT_EQ(ppid, syscall(__NR_getppid));
+		ring_consume(_metadata, &rb, &c, &d);
+		EXPECT_EQ(0, c);
+		EXPECT_EQ(held[i], d) TH_LOG("%u records held", held[i]);
+	}
 	rex_link__destroy(link);
-	EXPECT_EQ(5, fdinfo_value(prog_fd, "rex_panics"));
+	EXPECT_EQ(ARRAY_SIZE(held), rex_fdinfo_value(prog_fd, "rex_panics"));
+	ring_close(&rb);
+	rex_object__close(obj);
+}
+
+/*
+ * tc: the attach point gets TC_ACT_SHOT, every run, and the records and
+ * the spin lock the program held are released.  The program is in an image
+ * of its own: tracing programs may not take spin locks.
+ */
+TEST(tc_panic)
+{
+	unsigned char frame[64] = { [12] = 0x08 };
+	const char *why = rex_unsupported();
+	int fd, cfg_fd, lk_fd, counts_fd;
+	struct rex_object *obj;
+	struct ring rb = {};
+	struct rex_locked lk;
+	union bpf_attr attr;
+	unsigned int i, c, d;
+	__u32 zero = 0, one = 1;
+	__u64 n, lock;
+
+	if (why)
+		SKIP(return, "%s", why);
+	obj = REX_TEST_LOAD(tc_panic);
+	fd = rex_object__find_prog_fd_by_name(obj, "rex_tc_panic");
+	cfg_fd = rex_object__find_map_fd_by_name(obj, "cfg");
+	lk_fd = rex_object__find_map_fd_by_name(obj, "lk");
+	counts_fd = rex_object__find_map_fd_by_name(obj, "counts");
+	ring_open(_metadata, &rb, rex_object__find_map_fd_by_name(obj, "rb"));
+	for (i = 0; i < 2 * ARRAY_SIZE(held); i++) {
+		n = held[i % ARRAY_SIZE(held)];
+		lock = i >= ARRAY_SIZE(held);
+		rex_map_update_elem(cfg_fd, &zero, &n, 0);
+		rex_map_update_elem(cfg_fd, &one, &lock, 0);
+		memset(&attr, 0, sizeof(attr));
+		attr.test.prog_fd = fd;
+		attr.test.data_in = ptr_to_u64(frame);
+		attr.test.data_size_in = sizeof(frame);
+		attr.test.repeat = 1;
+		ASSERT_EQ(0, sys_bpf(BPF_PROG_TEST_RUN, &attr));
+		EXPECT_EQ(2 /* TC_ACT_SHOT */, attr.test.retval);
+		ring_consume(_metadata, &rb, &c, &d);
+		EXPECT_EQ(0, c);
+		EXPECT_EQ(n, d);
+		memset(&lk, 0xff, sizeof(lk));
+		ASSERT_EQ(0, rex_map_lookup_elem(lk_fd, &zero, &lk));
+		EXPECT_EQ(0, lk.lock.val) TH_LOG("the spin lock is still held");
+		EXPECT_EQ(lock ? i - ARRAY_SIZE(held) + 1 : 0, lk.count);
+	}
+	EXPECT_EQ(2 * ARRAY_SIZE(held), get(counts_fd, 0));
+	EXPECT_EQ(2 * ARRAY_SIZE(held), rex_fdinfo_value(fd, "rex_panics"));
+	ring_close(&rb);
 	rex_object__close(obj);
 }
 
 FIXTURE(types) {
 	struct rex_object *obj;
-	int counts_fd;
+	int counts_fd, cfg_fd;
+	struct ring rb;
 };
 
 FIXTURE_SETUP(types)
@@ -285,16 +672,20 @@ FIXTURE_SETUP(types)
 	__u32 zero = 0;
 
 	self->obj = NULL;
+	memset(&self->rb, 0, sizeof(self->rb));
 	if (why)
 		SKIP(return, "%s", why);
 	self->obj = REX_TEST_LOAD(types_panic);
 	self->counts_fd = rex_object__find_map_fd_by_name(self->obj, "counts");
+	self->cfg_fd = rex_object__find_map_fd_by_name(self->obj, "cfg");
+	ring_open(_metadata, &self->rb, rex_object__find_map_fd_by_name(self->obj, "rb"));
 	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(self->obj, "target"),
 					 &zero, &tgid, 0));
 }
 
 FIXTURE_TEARDOWN(types)
 {
+	ring_close(&self->rb);
 	rex_object__close(self->obj);
 }
 
@@ -303,30 +694,21 @@ static int prog_fd(struct rex_object *obj, const char *name)
 	return rex_object__find_prog_fd_by_name(obj, name);
 }
 
-/* tc: the attach point gets TC_ACT_SHOT, every run. */
-TEST_F(types, tc)
+/* Hold @n records at the next panics. */
+static void hold(struct _test_data_types *self, __u64 n)
 {
-	unsigned char frame[64] = { [12] = 0x08 };
-	union bpf_attr attr;
-	int fd = prog_fd(self->obj, "rex_tc_panic");
+	__u32 zero = 0;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.test.prog_fd = fd;
-	attr.test.data_in = ptr_to_u64(frame);
-	attr.test.data_size_in = sizeof(frame);
-	attr.test.repeat = 3;
-	ASSERT_EQ(0, sys_bpf(BPF_PROG_TEST_RUN, &attr));
-	EXPECT_EQ(2 /* TC_ACT_SHOT */, attr.test.retval);
-	EXPECT_EQ(3, get(self->counts_fd, 0));
-	EXPECT_EQ(3, fdinfo_value(fd, "rex_panics"));
+	rex_map_update_elem(self->cfg_fd, &zero, &n, 0);
 }
 
-/* tracepoint: the traced system call goes on, every time. */
+/* tracepoint: the traced system call goes on, every time; records are released. */
 TEST_F(types, tracepoint)
 {
-	int i, fd = prog_fd(self->obj, "rex_tp_panic");
+	int fd = prog_fd(self->obj, "rex_tp_panic");
 	pid_t ppid = getppid();
 	struct rex_link *link;
+	unsigned int i, c, d;
 
 	if (!rex_tracefs_dir())
 		SKIP(return, "no tracefs");
@@ -334,14 +716,22 @@ TEST_F(types, tracepoint)
 									       "rex_tp_panic"),
 					      "raw_syscalls", "sys_enter");
 	ASSERT_NE(NULL, link) TH_LOG("attach: %s", strerror(errno));
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < ARRAY_SIZE(held); i++) {
+		hold(self, held[i]);
 		EXPECT_EQ(ppid, syscall(__NR_getppid));
+		ring_consume(_metadata, &self->rb, &c, &d);
+		EXPECT_EQ(0, c);
+		EXPECT_EQ(held[i], d);
+	}
 	rex_link__destroy(link);
-	EXPECT_EQ(3, get(self->counts_fd, 0));
-	EXPECT_EQ(3, fdinfo_value(fd, "rex_panics"));
+	EXPECT_EQ(ARRAY_SIZE(held), get(self->counts_fd, 0));
+	EXPECT_EQ(ARRAY_SIZE(held), rex_fdinfo_value(fd, "rex_panics"));
 }
 
-/* perf_event (hardirq context): every sample's run panics and is recovered. */
+/*
+ * perf_event (hardirq context): every sample's run panics holding 2
+ * records, and is recovered with both released.
+ */
 TEST_F(types, perf_event)
 {
 	struct perf_event_attr pattr = {
@@ -354,8 +744,10 @@ TEST_F(types, perf_event)
 	int pfd, cpu, fd = prog_fd(self->obj, "rex_pe_panic");
 	struct timespec start, now;
 	struct rex_link *link;
+	unsigned int c, d;
 	cpu_set_t set;
 
+	hold(self, 2);
 	cpu = sched_getcpu();
 	ASSERT_LE(0, cpu);
 	CPU_ZERO(&set);
@@ -378,7 +770,10 @@ TEST_F(types, perf_event)
 	rex_link__destroy(link);
 	close(pfd);
 	EXPECT_LT(0, get(self->counts_fd, 0));
-	EXPECT_EQ(get(self->counts_fd, 0), fdinfo_value(fd, "rex_panics"));
+	EXPECT_EQ(get(self->counts_fd, 0), rex_fdinfo_value(fd, "rex_panics"));
+	ring_consume(_metadata, &self->rb, &c, &d);
+	EXPECT_EQ(0, c);
+	EXPECT_EQ(2 * get(self->counts_fd, 0), d);
 }
 
 TEST_HARNESS_MAIN

@@ -103,6 +103,18 @@ static struct rex_map_def *map_defs(struct image *img, unsigned int *n)
 	return (struct rex_map_def *)(img->data + sh->sh_offset);
 }
 
+/* The image's description of its program, in *@shp its section; or NULL. */
+static struct rex_prog_def *prog_def(struct image *img, Elf64_Shdr **shp)
+{
+	Elf64_Shdr *sh = section(img, REX_PROGS_SECTION);
+
+	if (!sh || sh->sh_size < sizeof(struct rex_prog_def))
+		return NULL;
+	if (shp)
+		*shp = sh;
+	return (struct rex_prog_def *)(img->data + sh->sh_offset);
+}
+
 static Elf64_Dyn *dyn(struct image *img, long tag)
 {
 	Elf64_Phdr *ph = phdr(img, PT_DYNAMIC, 0);
@@ -546,6 +558,47 @@ static int entry_too_long(struct image *img)
 
 	memset(name, 'a', sizeof(name) - 1);
 	img->entry = name;
+	return 0;
+}
+
+/* More stack than a Rex stack leaves programs (16 KiB less 4 KiB). */
+static int prog_stack_too_big(struct image *img)
+{
+	struct rex_prog_def *def = prog_def(img, NULL);
+
+	if (!def)
+		return -1;
+	def->stack_size = 12 * 1024 + 1;
+	return 0;
+}
+
+static int prog_def_reserved(struct image *img)
+{
+	struct rex_prog_def *def = prog_def(img, NULL);
+
+	if (!def)
+		return -1;
+	def->reserved = 1;
+	return 0;
+}
+
+static int prog_def_unterminated(struct image *img)
+{
+	struct rex_prog_def *def = prog_def(img, NULL);
+
+	if (!def)
+		return -1;
+	memset(def->entry, 'a', sizeof(def->entry));
+	return 0;
+}
+
+static int prog_defs_size(struct image *img)
+{
+	Elf64_Shdr *sh;
+
+	if (!prog_def(img, &sh))
+		return -1;
+	sh->sh_size -= 4;
 	return 0;
 }
 
@@ -1001,6 +1054,30 @@ static void expect_good_load(struct __test_metadata *_metadata)
 	close(fd);
 }
 
+FIXTURE_VARIANT_ADD(reject, prog_stack_too_big) {
+	.mutate = prog_stack_too_big,
+	.err = E2BIG,
+	.msg = "program 'rex_xdp_first_light' declares 12289 bytes of stack; programs get 12288",
+};
+
+FIXTURE_VARIANT_ADD(reject, prog_def_reserved) {
+	.mutate = prog_def_reserved,
+	.err = EINVAL,
+	.msg = ".rex.progs: program 0: bad description",
+};
+
+FIXTURE_VARIANT_ADD(reject, prog_def_unterminated) {
+	.mutate = prog_def_unterminated,
+	.err = EINVAL,
+	.msg = ".rex.progs: program 0: bad description",
+};
+
+FIXTURE_VARIANT_ADD(reject, prog_defs_size) {
+	.mutate = prog_defs_size,
+	.err = EINVAL,
+	.msg = ".rex.progs: size 76 is not a multiple of 80",
+};
+
 TEST_F(reject, load)
 {
 	int fd;
@@ -1016,6 +1093,30 @@ TEST_F(reject, load)
 	EXPECT_NE(NULL, strstr(log_buf, variant->msg))
 		TH_LOG("log '%s' lacks '%s'", log_buf, variant->msg);
 	expect_good_load(_metadata);
+}
+
+/* A program may declare the whole 12 KiB a Rex stack leaves programs. */
+TEST(prog_stack_max)
+{
+	size_t len = xdp_first_light_end - xdp_first_light_start;
+	struct image img = { .len = len, .entry = ENTRY, .type = BPF_PROG_TYPE_XDP };
+	const char *why = rex_unsupported();
+	struct rex_prog_def *def;
+	int fd;
+
+	if (why)
+		SKIP(return, "%s", why);
+	img.data = malloc(len);
+	ASSERT_NE(NULL, img.data);
+	memcpy(img.data, xdp_first_light_start, len);
+	def = prog_def(&img, NULL);
+	ASSERT_NE(NULL, def);
+	def->stack_size = 12 * 1024;
+	fd = load_image(&img, log_buf, sizeof(log_buf));
+	EXPECT_LE(0, fd) TH_LOG("refused: %s", log_buf);
+	if (fd >= 0)
+		close(fd);
+	free(img.data);
 }
 
 /*

@@ -6,10 +6,14 @@
 #define __REX_TEST_H
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/klog.h>
 #include <sys/mount.h>
 #include <linux/bpf.h>
 #include <sys/syscall.h>
@@ -169,6 +173,69 @@ static inline const char *rex_tracefs_dir(void)
 static inline bool rex_have_kprobe_pmu(void)
 {
 	return !access(REX_KPROBE_PMU, F_OK);
+}
+
+/* The number after "@key:" in the fdinfo of @fd, or -1. */
+static inline long long rex_fdinfo_value(int fd, const char *key)
+{
+	char path[64], buf[4096], *p;
+	long long v = -1;
+	ssize_t n;
+	int f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = open(path, O_RDONLY);
+	if (f < 0)
+		return -1;
+	n = read(f, buf, sizeof(buf) - 1);
+	close(f);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	p = strstr(buf, key);
+	if (p)
+		sscanf(p + strlen(key), ":\t%lld", &v);
+	return v;
+}
+
+/* Does the kernel log hold @text? */
+static inline bool rex_klog_has(const char *text)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	bool found;
+	char *buf;
+	int n;
+
+	if (size <= 0)
+		return false;
+	buf = malloc(size + 1);
+	if (!buf)
+		return false;
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	buf[n > 0 ? n : 0] = '\0';
+	found = strstr(buf, text);
+	free(buf);
+	return found;
+}
+
+/*
+ * The number of objects reachable with @cmd, BPF_PROG_GET_NEXT_ID or
+ * BPF_MAP_GET_NEXT_ID, or -errno.
+ */
+static inline long rex_count_ids(int cmd)
+{
+	union bpf_attr attr;
+	__u32 id = 0;
+	long n = 0;
+
+	for (;;) {
+		memset(&attr, 0, sizeof(attr));
+		attr.start_id = id;
+		if (sys_bpf(cmd, &attr))
+			return errno == ENOENT ? n : -errno;
+		id = attr.next_id;
+		n++;
+	}
 }
 
 #ifndef REX_NO_HARNESS

@@ -8,10 +8,26 @@
 #define REX_PANIC_RB_SIZE	4096
 #define REX_PANIC_MAX_RECS	24
 
+/* What the XDP fault program does after reserving its records (cfg[1]). */
 enum {
 	REX_PANIC,	/* panic while holding the records */
 	REX_SUBMIT,	/* submit the records */
 	REX_LEAK,	/* return while holding the records */
+	REX_RECURSE,	/* recurse without end */
+	REX_RECURSE_CALLS, /* recurse without end, calling a helper each time */
+	REX_BIG_FRAME,	/* call a function with a frame larger than the stack */
+	REX_LOOP,	/* loop forever */
+	REX_LOCK,	/* take the spin lock, count in lk[0], release it, submit */
+	REX_LOCK_LOOP,	/* take the spin lock and loop forever */
+	REX_LOCK_PANIC,	/* take the spin lock and panic */
+	REX_LOCK_TWICE,	/* take the spin lock twice */
+};
+
+/* A map value with a BPF spin lock: the lock and a counter it protects. */
+struct rex_locked {
+	struct bpf_spin_lock lock;
+	__u32 pad;
+	__u64 count;
 };
 
 #endif /* __REX_PANIC_COMMON_H */

@@ -29,6 +29,19 @@
 	__attribute__(							\
 		(section(_section), used, aligned(4)))
 
+/* Keep the compiler from assuming anything about the memory at @p. */
+static inline void rex_clobber(const void *p)
+{
+	__asm__ volatile("" : : "r"(p) : "memory");
+}
+
+/* @p, which the compiler no longer knows (a function: it cannot inline it). */
+static inline void *rex_hide(void *p)
+{
+	__asm__("" : "+r"(p));
+	return p;
+}
+
 /* A BPF map as the program sees it: only its address is ever used. */
 struct rex_map;
 
@@ -49,14 +62,22 @@ struct rex_map;
 		.name = #_name,						\
 	}
 
-/* REX_PROG() - describe the entry function @_fn in REX_PROGS_SECTION */
-#define REX_PROG(_fn, _prog_type, _expected_attach_type)		\
+/*
+ * REX_PROG_STACK() - describe the entry function @_fn in REX_PROGS_SECTION,
+ * declaring that it uses at most @_stack bytes of stack (0: not declared)
+ */
+#define REX_PROG_STACK(_fn, _prog_type, _expected_attach_type, _stack)	\
 	static const struct rex_prog_def __rex_prog_##_fn		\
 	__rex_desc(REX_PROGS_SECTION) = {				\
 		.prog_type = (_prog_type),				\
 		.expected_attach_type = (_expected_attach_type),	\
+		.stack_size = (_stack),					\
 		.entry = #_fn,						\
 	}
+
+/* REX_PROG() - describe the entry function @_fn, stack not declared */
+#define REX_PROG(_fn, _prog_type, _expected_attach_type)		\
+	REX_PROG_STACK(_fn, _prog_type, _expected_attach_type, 0)
 
 /* REX_LICENSE() - the license string loaders pass to BPF_PROG_LOAD */
 #define REX_LICENSE(_license)						\
@@ -124,6 +145,8 @@ long bpf_skb_load_bytes(const void *skb, __u32 offset, void *to, __u32 len);
 long bpf_skb_store_bytes(void *skb, __u32 offset, const void *from, __u32 len,
 			 __u64 flags);
 __u32 bpf_get_prandom_u32(void);
+long bpf_spin_lock(struct bpf_spin_lock *lock);
+long bpf_spin_unlock(struct bpf_spin_lock *lock);
 
 /* Rex's own helper: leave the program after a panic, releasing what it holds. */
 _Noreturn void rex_panic(const char *msg);

@@ -24,6 +24,9 @@ static const struct rule rules[] = {
 /* Needs an R_X86_64_RELATIVE relocation in RELRO memory. */
 const struct rule *const rex_rules = rules;
 
+/* Its stack need, declared for the rejection tests to damage. */
+REX_PROG_STACK(rex_xdp_first_light, BPF_PROG_TYPE_XDP, BPF_XDP, 256);
+
 unsigned int rex_xdp_first_light(const struct rex_xdp_buff *ctx)
 {
 	const unsigned char *p = ctx->data;

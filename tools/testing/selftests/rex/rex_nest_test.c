@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rex programs sharing a CPU: a task-context program interrupted by
+ * hardirq-context programs keeps its stack intact, since each context
+ * level has a Rex stack of its own; and faults of every kind, injected on
+ * all CPUs while programs of several contexts run and are loaded and
+ * unloaded, are all recovered with nothing lost.
+ */
+
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdarg.h>
+#include <sched.h>
+#include <time.h>
+#include <sys/ioctl.h>
+#include <linux/perf_event.h>
+
+#include "rex_test.h"
+#include "progs/panic_common.h"
+
+REX_IMAGE(nest);
+REX_IMAGE(xdp_panic);
+REX_IMAGE(types_panic);
+REX_IMAGE(xdp_count);
+
+#define BUDGET_SYSCTL	"/proc/sys/kernel/rex_budget_ms"
+
+/* Slots of the nest program's counts map, see progs/nest.c. */
+enum { TASK_BAD, IRQ_RUNS, IRQ_BAD, IRQ_NESTED, TASK_CHECKS };
+
+static __u64 get(int fd, __u32 key)
+{
+	__u64 v = ~0ULL;
+
+	rex_map_lookup_elem(fd, &key, &v);
+	return v;
+}
+
+static int pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* A cpu-clock perf event on @cpu sampling every @period_ns, disabled; or -errno. */
+static int cpu_clock(int cpu, __u64 period_ns)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = period_ns,
+		.disabled = 1,
+	};
+	int fd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * A task-context program checks a 4 KiB stack buffer for 40 ms while a
+ * hardirq-context program, sampled every millisecond on the same CPU,
+ * fills and checks its own: both buffers stay intact, and the interrupt
+ * program did run inside the task program.
+ */
+TEST(task_interrupted_by_hardirq)
+{
+	const char *why = rex_unsupported();
+	unsigned char frame[64] = { [12] = 0x08 };
+	int cpu, pfd, counts_fd, task_fd, i;
+	__u64 dur = 40 * 1000 * 1000;
+	unsigned int retval;
+	struct rex_object *obj;
+	struct rex_link *link;
+	__u32 zero = 0;
+
+	if (why)
+		SKIP(return, "%s", why);
+	cpu = sched_getcpu();
+	ASSERT_LE(0, cpu);
+	ASSERT_EQ(0, pin_to(cpu));
+	pfd = cpu_clock(cpu, 1000 * 1000);
+	if (pfd == -ENOENT || pfd == -EOPNOTSUPP)
+		SKIP(return, "no software perf events (CONFIG_PERF_EVENTS)");
+	ASSERT_LE(0, pfd) TH_LOG("perf_event_open: %s", strerror(-pfd));
+	obj = REX_TEST_LOAD(nest);
+	counts_fd = rex_object__find_map_fd_by_name(obj, "counts");
+	task_fd = rex_object__find_prog_fd_by_name(obj, "rex_nest_task");
+	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(obj, "cfg"),
+					 &zero, &dur, 0));
+	link = rex_program__attach_perf_event(rex_object__find_program_by_name(obj,
+									       "rex_nest_irq"),
+					      pfd);
+	ASSERT_NE(NULL, link) TH_LOG("attach: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0));
+
+	for (i = 0; i < 3; i++) {
+		retval = ~0U;
+		EXPECT_EQ(0, rex_test_run(task_fd, frame, sizeof(frame), &retval));
+		EXPECT_EQ(XDP_PASS, retval);
+	}
+	rex_link__destroy(link);
+	close(pfd);
+
+	printf("# 3 task runs: %llu buffer checks, %llu interrupt program runs %s, %llu in all\n",
+	       get(counts_fd, TASK_CHECKS), get(counts_fd, IRQ_NESTED), "inside them",
+	       get(counts_fd, IRQ_RUNS));
+	EXPECT_EQ(0, get(counts_fd, TASK_BAD)) TH_LOG("the task program's stack was overwritten");
+	EXPECT_EQ(0, get(counts_fd, IRQ_BAD));
+	EXPECT_LT(0, get(counts_fd, TASK_CHECKS));
+	EXPECT_LT(0, get(counts_fd, IRQ_NESTED))
+		TH_LOG("no interrupt program ran inside the task program");
+	EXPECT_EQ(0, rex_fdinfo_value(task_fd, "rex_timeouts"));
+	EXPECT_EQ(0, rex_fdinfo_value(task_fd, "rex_stack_overflows"));
+	rex_object__close(obj);
+}
+
+/* What each fault-injecting run does, what it returns and what it counts. */
+static const struct step {
+	unsigned int mode;
+	unsigned int verdict;
+	const char *counter;	/* fdinfo counter it increments, or NULL */
+	bool locks;		/* takes the spin lock */
+} plan[] = {
+	{ REX_SUBMIT, XDP_PASS, NULL, false },
+	{ REX_PANIC, XDP_ABORTED, "rex_panics", false },
+	{ REX_RECURSE, XDP_ABORTED, "rex_stack_overflows", false },
+	{ REX_LOCK, XDP_PASS, NULL, true },
+	{ REX_LOCK_PANIC, XDP_ABORTED, "rex_panics", true },
+	{ REX_RECURSE_CALLS, XDP_ABORTED, "rex_stack_overflows", false },
+	{ REX_BIG_FRAME, XDP_ABORTED, "rex_stack_overflows", false },
+	{ REX_LOOP, XDP_ABORTED, "rex_timeouts", false },
+	{ REX_LOCK_LOOP, XDP_ABORTED, "rex_timeouts", true },
+	{ REX_LEAK, XDP_PASS, "rex_leaks", false },
+	{ REX_LOCK_TWICE, XDP_ABORTED, "rex_panics", true },
+	{ REX_LOCK, XDP_PASS, NULL, true },
+};
+
+/*
+ * A loop with interrupts disabled is stopped by an NMI from a CPU that has
+ * interrupts enabled: only one worker at a time runs one.
+ */
+static pthread_mutex_t irqs_off_loop = PTHREAD_MUTEX_INITIALIZER;
+
+/* Does @step increment the fdinfo counter @counter? */
+static bool counts(const struct step *step, const char *counter)
+{
+	return step->counter && !strcmp(step->counter, counter);
+}
+
+struct worker {
+	pthread_t thread;
+	int cpu;
+	const struct timespec *deadline;
+	long rounds, faults;
+	char error[256];
+};
+
+static bool past(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec > deadline->tv_sec ||
+	       (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
+}
+
+static void __printf(2, 3) fail(struct worker *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(w->error, sizeof(w->error), fmt, ap);
+	va_end(ap);
+}
+
+/* Load, run and unload a program that counts frames. */
+static int churn(void)
+{
+	unsigned char frame[64] = { [12] = 0x08 };
+	struct rex_object *obj;
+	unsigned int retval;
+	int err;
+
+	obj = rex_object__open_mem(xdp_count_start, xdp_count_end - xdp_count_start);
+	if (!obj)
+		return -errno;
+	err = rex_object__load(obj);
+	if (!err)
+		err = rex_test_run(rex_object__find_prog_fd_by_name(obj, "rex_xdp_count"),
+				   frame, sizeof(frame), &retval);
+	rex_object__close(obj);
+	return err;
+}
+
+/*
+ * Rounds of: every step of the plan on the worker's fault program, each
+ * followed by the load, run and unload of another program; then check the
+ * counters.  The fault program stays loaded, so that its abort reports stay
+ * within its rate limit and the log stays small.
+ */
+static void *worker_fn(void *arg)
+{
+	unsigned char frame[64] = { [12] = 0x08 };
+	long long want_panics = 0, want_overflows = 0, want_timeouts = 0;
+	struct worker *w = arg;
+	struct rex_object *obj;
+	__u32 zero = 0, one = 1;
+	int prog_fd, cfg_fd, err;
+	__u64 n = 2, locks = 0;
+
+	if (pin_to(w->cpu)) {
+		snprintf(w->error, sizeof(w->error), "cannot run on CPU %d", w->cpu);
+		return NULL;
+	}
+	obj = rex_object__open_mem(xdp_panic_start, xdp_panic_end - xdp_panic_start);
+	if (!obj) {
+		snprintf(w->error, sizeof(w->error), "open: %s", strerror(errno));
+		return NULL;
+	}
+	err = rex_object__load(obj);
+	if (err) {
+		fail(w, "load: %s", strerror(-err));
+		goto out;
+	}
+	prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_xdp_panic");
+	cfg_fd = rex_object__find_map_fd_by_name(obj, "cfg");
+	rex_map_update_elem(cfg_fd, &zero, &n, 0);
+	while (!past(w->deadline)) {
+		__u64 mode, lk[2] = { 0, 0 };
+		unsigned int i, retval;
+
+		for (i = 0; i < ARRAY_SIZE(plan); i++) {
+			mode = plan[i].mode;
+			rex_map_update_elem(cfg_fd, &one, &mode, 0);
+			retval = ~0U;
+			if (mode == REX_LOCK_LOOP)
+				pthread_mutex_lock(&irqs_off_loop);
+			err = rex_test_run(prog_fd, frame, sizeof(frame), &retval);
+			if (mode == REX_LOCK_LOOP)
+				pthread_mutex_unlock(&irqs_off_loop);
+			if (err || retval != plan[i].verdict) {
+				fail(w, "CPU %d, step %u (mode %u): %s %d, verdict %u, not %u",
+				     w->cpu, i, plan[i].mode, "test run", err, retval,
+				     plan[i].verdict);
+				goto out;
+			}
+			locks += plan[i].locks;
+			want_panics += counts(&plan[i], "rex_panics");
+			want_overflows += counts(&plan[i], "rex_stack_overflows");
+			want_timeouts += counts(&plan[i], "rex_timeouts");
+			w->faults += plan[i].verdict == XDP_ABORTED;
+			err = churn();
+			if (err) {
+				fail(w, "CPU %d: load and run of another program: %s", w->cpu,
+				     strerror(-err));
+				goto out;
+			}
+		}
+		rex_map_lookup_elem(rex_object__find_map_fd_by_name(obj, "lk"), &zero, lk);
+		/* struct rex_locked: lock, pad, count */
+		if (lk[1] != locks) {
+			fail(w, "CPU %d: %llu runs took the lock, not %llu", w->cpu, lk[1], locks);
+			goto out;
+		}
+		if (rex_fdinfo_value(prog_fd, "rex_panics") != want_panics ||
+		    rex_fdinfo_value(prog_fd, "rex_stack_overflows") != want_overflows ||
+		    rex_fdinfo_value(prog_fd, "rex_timeouts") != want_timeouts) {
+			fail(w, "CPU %d: counted %lld panics, %lld overflows, %lld timeouts",
+			     w->cpu, rex_fdinfo_value(prog_fd, "rex_panics"),
+			     rex_fdinfo_value(prog_fd, "rex_stack_overflows"),
+			     rex_fdinfo_value(prog_fd, "rex_timeouts"));
+			goto out;
+		}
+		w->rounds++;
+	}
+out:
+	rex_object__close(obj);
+	return NULL;
+}
+
+/*
+ * For 10 s, one thread per CPU runs a program through every kind of fault,
+ * loading and unloading another program after each, while a perf_event
+ * program panics in hardirq context on every CPU every 2 ms.  Afterwards
+ * the programs and maps are gone and the log has no warning.
+ */
+TEST(fault_stress)
+{
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, budget_fd;
+	const char *why = rex_unsupported();
+	long progs0, maps0, progs, maps, faults = 0, rounds = 0;
+	struct worker *workers;
+	struct rex_link **links;
+	struct timespec deadline;
+	struct rex_program *pe_prog;
+	struct rex_object *pe;
+	__u64 tgid = getpid();
+	char budget[16] = "";
+	int *pfds, pe_fd;
+	__u32 zero = 0;
+
+	if (why)
+		SKIP(return, "%s", why);
+	progs0 = rex_count_ids(BPF_PROG_GET_NEXT_ID);
+	maps0 = rex_count_ids(BPF_MAP_GET_NEXT_ID);
+	ASSERT_LE(0, progs0);
+	ASSERT_LE(0, maps0);
+
+	budget_fd = open(BUDGET_SYSCTL, O_RDWR);
+	ASSERT_LE(0, budget_fd);
+	ASSERT_LT(0, read(budget_fd, budget, sizeof(budget) - 1));
+	ASSERT_EQ(2, pwrite(budget_fd, "10", 2, 0));
+
+	pe = REX_TEST_LOAD(types_panic);
+	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(pe, "target"),
+					 &zero, &tgid, 0));
+	pe_fd = rex_object__find_prog_fd_by_name(pe, "rex_pe_panic");
+	pe_prog = rex_object__find_program_by_name(pe, "rex_pe_panic");
+	workers = calloc(ncpu, sizeof(*workers));
+	links = calloc(ncpu, sizeof(*links));
+	pfds = calloc(ncpu, sizeof(*pfds));
+	ASSERT_TRUE(workers && links && pfds);
+	for (i = 0; i < ncpu; i++) {
+		pfds[i] = cpu_clock(i, 2 * 1000 * 1000);
+		if (pfds[i] == -ENOENT || pfds[i] == -EOPNOTSUPP)
+			SKIP(return, "no software perf events (CONFIG_PERF_EVENTS)");
+		ASSERT_LE(0, pfds[i]);
+		links[i] = rex_program__attach_perf_event(pe_prog, pfds[i]);
+		ASSERT_NE(NULL, links[i]);
+		ASSERT_EQ(0, ioctl(pfds[i], PERF_EVENT_IOC_ENABLE, 0));
+	}
+
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += 10;
+	for (i = 0; i < ncpu; i++) {
+		workers[i].cpu = i;
+		workers[i].deadline = &deadline;
+		ASSERT_EQ(0, pthread_create(&workers[i].thread, NULL, worker_fn, &workers[i]));
+	}
+	for (i = 0; i < ncpu; i++) {
+		pthread_join(workers[i].thread, NULL);
+		EXPECT_EQ('\0', workers[i].error[0]) TH_LOG("%s", workers[i].error);
+		rounds += workers[i].rounds;
+		faults += workers[i].faults;
+	}
+	for (i = 0; i < ncpu; i++) {
+		rex_link__destroy(links[i]);
+		close(pfds[i]);
+	}
+	pwrite(budget_fd, budget, strlen(budget), 0);
+	close(budget_fd);
+
+	printf("# %ld rounds, %ld faults injected in task context, %lld hardirq panics\n",
+	       rounds, faults, rex_fdinfo_value(pe_fd, "rex_panics"));
+	EXPECT_LT(0, rounds);
+	EXPECT_LT(0, rex_fdinfo_value(pe_fd, "rex_panics"));
+	rex_object__close(pe);
+	free(workers);
+	free(links);
+	free(pfds);
+
+	/* Freeing is deferred past an RCU grace period. */
+	for (i = 0; i < 100; i++) {
+		progs = rex_count_ids(BPF_PROG_GET_NEXT_ID);
+		maps = rex_count_ids(BPF_MAP_GET_NEXT_ID);
+		if (progs <= progs0 && maps <= maps0)
+			break;
+		usleep(50 * 1000);
+	}
+	/* The baseline may still hold objects of the previous test, being freed. */
+	EXPECT_GE(progs0, progs);
+	EXPECT_GE(maps0, maps);
+	EXPECT_FALSE(rex_klog_has("WARNING:"));
+	EXPECT_FALSE(rex_klog_has("BUG:"));
+}
+
+TEST_HARNESS_MAIN
