@@ -2,7 +2,7 @@
 #
 # Rex developer entry points; see README.md.
 
-.PHONY: all test demo check check-series series prepare shell
+.PHONY: all test demo bench check check-series series prepare shell
 
 all: test
 
@@ -11,6 +11,9 @@ test:
 
 demo:
 	scripts/rex.sh demo
+
+bench:
+	scripts/rex.sh bench
 
 check:
 	scripts/rex.sh check

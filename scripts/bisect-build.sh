@@ -18,7 +18,9 @@ if [ "$(cat "$STAMP" 2>/dev/null)" = "$key" ]; then
 	echo "every patch up to $(git -C "$TREE" log --oneline -1 rex) built before"
 	exit 0
 fi
-if [ ! -d "$WT" ]; then
+# (Again) a worktree unless it is one: its metadata may have been pruned.
+if ! git -C "$WT" rev-parse --git-dir >/dev/null 2>&1; then
+	rm -rf "$WT"
 	git -C "$TREE" worktree prune
 	git -C "$TREE" worktree add -f --detach "$WT" pristine >/dev/null
 fi

@@ -9,6 +9,7 @@
 #                            every patch builds
 #   scripts/rex.sh test      prepare + checks + kselftests in the VM, summary
 #   scripts/rex.sh demo      prepare + boot the VM and run the demo
+#   scripts/rex.sh bench     prepare + boot the VM and run the benchmark
 #   scripts/rex.sh series    regenerate patches/
 . "$(dirname "$0")/lib.sh"
 
@@ -51,21 +52,30 @@ demo)
 	prepare
 	"$ENV" run scripts/vm.sh demo
 	;;
+bench)
+	prepare
+	"$ENV" run scripts/vm.sh bench
+	;;
 test)
 	t0=$SECONDS
 	prepare
 	log "static checks"
 	"$ENV" run scripts/check.sh > "$LOGDIR/checks.tap"
 	grep -v '^ok ' "$LOGDIR/checks.tap" | grep -v '^# *$' | head -200 >&2 || true
-	rm -f "$LOGDIR/test-serial.log" "$LOGDIR/test-lockdown-serial.log"
+	rm -f "$LOGDIR"/test-*serial.log
 	"$ENV" run scripts/vm.sh test
 	log "serial log of the test VM: $LOGDIR/test-serial.log"
 	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-serial.log" >&2 || true
+	# The same suite on a debug kernel (KASAN, kmemleak, lockdep).
+	"$ENV" run bash -c 'REX_FLAVOR=debug REX_CONFIGS="$0/tools/testing/selftests/rex/config
+		$0/scripts/config/debug.config" scripts/build-kernel.sh &&
+		REX_FLAVOR=debug scripts/vm.sh debug' "$ENV_SRC"
+	log "serial log of the debug VM: $LOGDIR/test-debug-serial.log"
 	log "make test took $((SECONDS - t0)) s"
 	"$ENV" run python3 scripts/summary.py /cache/logs/checks.tap /cache/logs/test-serial.log \
-		/cache/logs/test-lockdown-serial.log
+		/cache/logs/test-lockdown-serial.log /cache/logs/test-debug-serial.log
 	;;
 *)
-	die "usage: $0 prepare|check|check-series|test|demo|series"
+	die "usage: $0 prepare|check|check-series|test|demo|bench|series"
 	;;
 esac

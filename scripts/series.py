@@ -136,13 +136,26 @@ def update_maintainers(path):
         f.write("\n".join(lines))
 
 
+def worktree(path):
+    """Make @path a worktree of the kernel tree, unless it is one already.
+
+    A worktree whose metadata was pruned (for example by git run outside
+    the environment, where the cache has another path) is made again.
+    """
+    ok = os.path.isdir(path) and subprocess.run(
+        ["git", "rev-parse", "--git-dir"], cwd=path, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL).returncode == 0
+    if not ok:
+        shutil.rmtree(path, ignore_errors=True)
+        git("worktree", "prune")
+        git("worktree", "add", "-f", "--detach", path, "pristine")
+
+
 def build():
     series, patches = parse_manifest()
     if not os.path.isdir(os.path.join(TREE, ".git")):
         die("no kernel tree in %s (run scripts/fetch-kernel.sh)" % TREE)
-    if not os.path.isdir(WORK):
-        git("worktree", "prune")
-        git("worktree", "add", "-f", "--detach", WORK, "pristine")
+    worktree(WORK)
     git("checkout", "-q", "-f", "--detach", "pristine", cwd=WORK)
     git("clean", "-q", "-fdx", cwd=WORK)
 
@@ -242,9 +255,7 @@ def check():
 
         # The committed series must apply to the pristine tree.
         am = os.path.join(CACHE, "series-am")
-        if not os.path.isdir(am):
-            git("worktree", "prune")
-            git("worktree", "add", "-f", "--detach", am, "pristine")
+        worktree(am)
         subprocess.run(["git", "am", "--abort"], cwd=am,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         git("checkout", "-q", "-f", "--detach", "pristine", cwd=am)

@@ -75,6 +75,10 @@ def boot(serial):
     cpus = [int(l.split()[1]) for l in log if l.startswith("REX-CPUS ")]
     results.append((run + "vm:smp", "pass" if cpus and cpus[0] >= 2 else "fail"))
     results += parse(tap, run + "rex:")
+    # A debug boot reports the leaks kmemleak found after the suite.
+    leaks = [l.split()[1] for l in log if l.startswith("REX-KMEMLEAK ")]
+    if leaks:
+        results.append((run + "kernel:kmemleak", "pass" if leaks[0] == "0" else "fail"))
     splats = [l.rstrip() for l in log if SPLAT.search(l)]
     for s in splats:
         print("# kernel: %s" % s)

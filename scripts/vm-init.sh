@@ -17,9 +17,11 @@ ip link set lo up 2>/dev/null
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 
 mode=test
+only=
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	rex.mode=*) mode=${arg#rex.mode=} ;;
+	rex.only=*) only=${arg#rex.only=} ;;
 	esac
 done
 
@@ -33,6 +35,31 @@ demo)
 	./rex/rex_demo 2>&1
 	echo "REX-DEMO-END rc=$?"
 	;;
+bench)
+	dmesg -n 1
+	echo "REX-BENCH-BEGIN"
+	./rex/rex_bench 2>&1
+	echo "REX-BENCH-END rc=$?"
+	;;
+debug)
+	# The debug kernel (KASAN, kmemleak, lockdep): the whole suite, then
+	# the leaks it left.  Reports from before the suite are cleared.
+	echo "REX-RUN debug"
+	echo "REX-CPUS $(nproc)"
+	mount -t debugfs none /sys/kernel/debug
+	leaks=/sys/kernel/debug/kmemleak
+	echo scan > $leaks
+	echo clear > $leaks
+	echo "REX-KSELFTEST-BEGIN"
+	./run_kselftest.sh -c rex
+	echo "REX-KSELFTEST-END rc=$?"
+	# kmemleak needs objects to stay unreferenced over two scans.
+	echo scan > $leaks
+	sleep 2
+	echo scan > $leaks
+	cat $leaks
+	echo "REX-KMEMLEAK $(grep -c '^unreferenced object' $leaks)"
+	;;
 lockdown)
 	# Booted with lockdown=integrity: only the test that needs it.
 	echo "REX-RUN lockdown"
@@ -44,7 +71,12 @@ lockdown)
 *)
 	echo "REX-CPUS $(nproc)"
 	echo "REX-KSELFTEST-BEGIN"
-	./run_kselftest.sh -c rex
+	if [ -n "$only" ]; then
+		# rex.only=a,b: just these tests
+		./run_kselftest.sh $(echo "$only" | tr ',' '\n' | sed 's/^/-t rex:/')
+	else
+		./run_kselftest.sh -c rex
+	fi
 	echo "REX-KSELFTEST-END rc=$?"
 	;;
 esac

@@ -10,6 +10,10 @@
 #                         then boot again with lockdown=integrity and run
 #                         rex_lockdown_test (test-lockdown-serial.log)
 #   scripts/vm.sh demo    run the demo and show its output
+#   scripts/vm.sh bench   run the benchmark and show its output
+#   scripts/vm.sh debug   run the kselftests on the debug kernel
+#                         (REX_FLAVOR=debug), then a kmemleak scan
+#                         (test-debug-serial.log)
 #
 # The VM powers itself off; a hard limit (REX_VM_TIMEOUT seconds, default
 # 900) stops it if it hangs.
@@ -88,6 +92,15 @@ boot() {
 }
 
 case $MODE in
+bench)
+	boot bench bench
+	serial=$LOGDIR/bench-serial.log
+	sed -n '/^REX-BENCH-BEGIN/,/^REX-BENCH-END/p' "$serial" | sed '1d;$d'
+	grep -q '^REX-BENCH-END rc=0' "$serial" || die "benchmark failed, see $serial"
+	;;
+debug)
+	boot test-debug debug
+	;;
 demo)
 	boot demo demo
 	serial=$LOGDIR/demo-serial.log
@@ -95,8 +108,14 @@ demo)
 	grep -q '^REX-DEMO-END rc=0' "$serial" || die "demo failed, see $serial"
 	;;
 *)
-	boot test test
-	boot test-lockdown lockdown lockdown=integrity
+	# REX_VM_ONLY=rex_panic_test,rex_nest_test runs just these tests, for
+	# development.
+	if [ -n "${REX_VM_ONLY:-}" ]; then
+		boot test test "rex.only=$REX_VM_ONLY"
+	else
+		boot test test
+		boot test-lockdown lockdown lockdown=integrity
+	fi
 	;;
 esac
 exit 0
