@@ -67,7 +67,7 @@ struct rex_res {
  * @fault_ip: where the program was when it was left early
  * @msg: the panic message of a program left after a panic
  * @busy: a program runs at this level
- * @expired: the program ran past its budget; helper wrappers stop it
+ * @expired: the program ran past its budget; the helper gates stop it
  * @leaving: the program is being left; the watchdog leaves it alone
  * @nr_res: number of entries in @res
  * @res: the cleanup ledger: resources the program holds, oldest first
@@ -97,6 +97,12 @@ static unsigned int rex_budget_ms = 100;
 static struct rex_level *this_level(void)
 {
 	return this_cpu_ptr(&rex_levels[interrupt_context_level()]);
+}
+
+/* Lowest address of this CPU's Rex stack of context level @level. */
+static __always_inline unsigned long level_bottom(unsigned int level)
+{
+	return this_cpu_read(rex_stack_end[level]) - REX_STACK_SIZE;
 }
 
 /* Top word of this CPU's Rex stack of context level @level. */
@@ -292,8 +298,7 @@ static void __noreturn rex_abort(unsigned int level, enum rex_abort_reason reaso
 	 * shadow that will not be cleared by their returns; the next program
 	 * passes its own, uninstrumented, stack memory to helpers.
 	 */
-	kasan_unpoison_range((void *)(this_cpu_read(rex_stack_end[level]) - REX_STACK_SIZE),
-			     REX_STACK_SIZE);
+	kasan_unpoison_range((void *)level_bottom(level), REX_STACK_SIZE);
 	rex_arch_unwind(level_tos(level), lv->bp, rex_default_ret(prog));
 }
 
@@ -435,9 +440,9 @@ noinstr bool rex_stack_overflow(struct pt_regs *regs, unsigned long address)
  * the next online CPU (a program that runs with interrupts disabled).  The
  * CPU that finds a program past its budget marks it expired and, if the
  * program is running its own text, makes it resume in the exit path.  If it
- * is in a helper or other kernel code, the helper wrappers stop it when it
- * returns to them, and the next check tries again.  Programs in NMI
- * context cannot be interrupted by the NMI; the helper wrappers check their
+ * is in a helper or other kernel code, the helper gates stop it at its
+ * next helper call, and the next check tries again.  Programs in NMI
+ * context cannot be interrupted by the NMI; the helper gates check their
  * budget at every call.
  */
 static atomic_t rex_watchdog_users;
@@ -466,6 +471,12 @@ static bool expired(const struct rex_level *lv, u64 now)
 	return over(lv, now, budget_ns());
 }
 
+/* How often the watchdog timers run: every half budget, at most every ms. */
+static ktime_t watchdog_period(void)
+{
+	return ns_to_ktime(max(budget_ns() / 2, NSEC_PER_MSEC));
+}
+
 /*
  * Stop what runs past its budget on this CPU, which was interrupted with
  * @regs, by an NMI if @nmi, else by the watchdog timer.  Levels are checked
@@ -474,13 +485,13 @@ static bool expired(const struct rex_level *lv, u64 now)
  */
 static void terminate(struct pt_regs *regs, bool nmi)
 {
-	u64 now = ktime_get_mono_fast_ns();
+	u64 now = ktime_get_mono_fast_ns(), budget = budget_ns();
 	int level;
 
 	for (level = REX_STACK_LEVELS - 1; level >= 0; level--) {
 		struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 
-		if (!expired(lv, now))
+		if (!over(lv, now, budget))
 			continue;
 		WRITE_ONCE(lv->expired, true);
 		if (on_level_stack(level, regs->sp) &&
@@ -521,9 +532,8 @@ const struct rex_prog *rex_helper_enter(unsigned long ip)
 {
 	unsigned int level = interrupt_context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
-	unsigned long bottom = this_cpu_read(rex_stack_end[level]) - REX_STACK_SIZE;
 
-	if (unlikely(current_stack_pointer - bottom < REX_STACK_RESERVE))
+	if (unlikely(current_stack_pointer - level_bottom(level) < REX_STACK_RESERVE))
 		leave(level, REX_ABORT_STACK, ip);
 	if (unlikely(READ_ONCE(lv->expired)) || (in_nmi() && expired(lv, ktime_get_mono_fast_ns())))
 		leave(level, REX_ABORT_TIMEOUT, ip);
@@ -564,7 +574,7 @@ static enum hrtimer_restart watchdog_fn(struct hrtimer *timer)
 		terminate(regs, false);
 	if (next != cpu && next < nr_cpu_ids)
 		check_cpu(next);
-	hrtimer_forward_now(timer, ns_to_ktime(max(budget_ns() / 2, NSEC_PER_MSEC)));
+	hrtimer_forward_now(timer, watchdog_period());
 	return HRTIMER_RESTART;
 }
 
@@ -573,8 +583,7 @@ static void watchdog_start(void *unused)
 	struct hrtimer *timer = this_cpu_ptr(&rex_watchdog);
 
 	if (!hrtimer_active(timer))
-		hrtimer_start(timer, ns_to_ktime(max(budget_ns() / 2, NSEC_PER_MSEC)),
-			      HRTIMER_MODE_REL_PINNED_HARD);
+		hrtimer_start(timer, watchdog_period(), HRTIMER_MODE_REL_PINNED_HARD);
 }
 
 static int watchdog_online(unsigned int cpu)

@@ -33,19 +33,6 @@ REX_IMAGE(xdp_panic);
 #define ROUNDS		7
 #define REPEAT		100000
 #define BUDGET_MS	10
-#define BUDGET_SYSCTL	"/proc/sys/kernel/rex_budget_ms"
-
-static struct rex_object *load(const unsigned char *start, const unsigned char *end)
-{
-	struct rex_object *obj = rex_object__open_mem(start, end - start);
-
-	if (!obj || rex_object__load(obj)) {
-		fprintf(stderr, "loading a Rex image failed: %s\n",
-			obj ? rex_object__log(obj) : strerror(errno));
-		exit(1);
-	}
-	return obj;
-}
 
 /* eBPF: count in the array map @map_fd, return XDP_PASS. */
 static int ebpf_lookup_load(int map_fd)
@@ -138,18 +125,6 @@ static void set_mode(struct rex_object *obj, __u64 n, __u64 mode)
 	rex_map_update_elem(fd, &one, &mode, 0);
 }
 
-static int write_budget(const char *text)
-{
-	int fd = open(BUDGET_SYSCTL, O_WRONLY);
-	int n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n < 0 ? -1 : 0;
-}
-
 /* Run the looping program @runs times; print how long past its budget each took. */
 static void termination(struct rex_object *obj, __u64 mode, const char *what, int runs)
 {
@@ -175,13 +150,12 @@ static void termination(struct rex_object *obj, __u64 mode, const char *what, in
 
 int main(void)
 {
-	struct rex_object *bench = load(bench_start, bench_end);
-	struct rex_object *faults = load(xdp_panic_start, xdp_panic_end);
+	struct rex_object *bench = REX_TEST_LOAD(bench);
+	struct rex_object *faults = REX_TEST_LOAD(xdp_panic);
 	int ebpf_pass = ebpf_xdp_load(), ebpf_lookup, panic_fd, i;
 	unsigned long long normal[ROUNDS], panicking[ROUNDS];
 	unsigned int retval;
-	char budget[16] = "";
-	FILE *f;
+	int budget;
 
 	ebpf_lookup = ebpf_lookup_load(rex_object__find_map_fd_by_name(bench, "counter"));
 	if (ebpf_pass < 0 || ebpf_lookup < 0) {
@@ -210,16 +184,15 @@ int main(void)
 	       median(panicking, ROUNDS),
 	       (long long)median(panicking, ROUNDS) - (long long)median(normal, ROUNDS));
 
-	f = fopen(BUDGET_SYSCTL, "r");
-	if (!f || !fgets(budget, sizeof(budget), f) || write_budget("10")) {
-		fprintf(stderr, "cannot set %s\n", BUDGET_SYSCTL);
+	budget = rex_budget_read();
+	if (budget < 0 || rex_budget_set(BUDGET_MS)) {
+		fprintf(stderr, "cannot set %s\n", REX_BUDGET_SYSCTL);
 		return 1;
 	}
-	fclose(f);
 	termination(faults, REX_LOOP, "termination, interrupts enabled", 15);
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		termination(faults, REX_LOCK_LOOP, "termination, interrupts disabled", 15);
-	write_budget(budget);
+	rex_budget_set(budget);
 
 	rex_object__close(bench);
 	rex_object__close(faults);

@@ -21,18 +21,6 @@
 REX_IMAGE(xdp_count);
 REX_IMAGE(kprobe_getppid);
 
-static struct rex_object *load(const unsigned char *start, const unsigned char *end)
-{
-	struct rex_object *obj = rex_object__open_mem(start, end - start);
-
-	if (!obj || rex_object__load(obj)) {
-		fprintf(stderr, "loading a Rex image failed: %s\n",
-			obj ? rex_object__log(obj) : strerror(errno));
-		exit(1);
-	}
-	return obj;
-}
-
 static unsigned long long count(struct rex_object *obj, const char *map, __u32 key)
 {
 	__u64 v = 0;
@@ -57,8 +45,8 @@ int main(void)
 		perror("network namespace with a veth pair");
 		return 1;
 	}
-	xdp = load(xdp_count_start, xdp_count_end);
-	kp = load(kprobe_getppid_start, kprobe_getppid_end);
+	xdp = REX_TEST_LOAD(xdp_count);
+	kp = REX_TEST_LOAD(kprobe_getppid);
 	if (rex_xdp_attach(rx, rex_object__find_prog_fd_by_name(xdp, "rex_xdp_count"),
 			   XDP_FLAGS_DRV_MODE)) {
 		fprintf(stderr, "XDP attach failed\n");

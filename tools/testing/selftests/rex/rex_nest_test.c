@@ -23,8 +23,6 @@ REX_IMAGE(xdp_panic);
 REX_IMAGE(types_panic);
 REX_IMAGE(xdp_count);
 
-#define BUDGET_SYSCTL	"/proc/sys/kernel/rex_budget_ms"
-
 /* Slots of the nest program's counts map, see progs/nest.c. */
 enum { TASK_BAD, IRQ_RUNS, IRQ_BAD, IRQ_NESTED, TASK_CHECKS };
 
@@ -290,7 +288,7 @@ out:
  */
 TEST(fault_stress)
 {
-	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, budget_fd;
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, budget;
 	const char *why = rex_unsupported();
 	long progs0, maps0, progs, maps, faults = 0, rounds = 0;
 	struct worker *workers;
@@ -299,7 +297,6 @@ TEST(fault_stress)
 	struct rex_program *pe_prog;
 	struct rex_object *pe;
 	__u64 tgid = getpid();
-	char budget[16] = "";
 	int *pfds, pe_fd;
 	__u32 zero = 0;
 
@@ -310,10 +307,9 @@ TEST(fault_stress)
 	ASSERT_LE(0, progs0);
 	ASSERT_LE(0, maps0);
 
-	budget_fd = open(BUDGET_SYSCTL, O_RDWR);
-	ASSERT_LE(0, budget_fd);
-	ASSERT_LT(0, read(budget_fd, budget, sizeof(budget) - 1));
-	ASSERT_EQ(2, pwrite(budget_fd, "10", 2, 0));
+	budget = rex_budget_read();
+	ASSERT_LT(0, budget);
+	ASSERT_EQ(0, rex_budget_set(10));
 
 	pe = REX_TEST_LOAD(types_panic);
 	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(pe, "target"),
@@ -351,8 +347,7 @@ TEST(fault_stress)
 		rex_link__destroy(links[i]);
 		close(pfds[i]);
 	}
-	pwrite(budget_fd, budget, strlen(budget), 0);
-	close(budget_fd);
+	rex_budget_set(budget);
 
 	printf("# %ld rounds, %ld faults injected in task context, %lld hardirq panics\n",
 	       rounds, faults, rex_fdinfo_value(pe_fd, "rex_panics"));

@@ -36,44 +36,8 @@ REX_IMAGE(tp_nmi);
 #define RINGBUF_DISCARD	BPF_RINGBUF_DISCARD_BIT
 #define RINGBUF_HDR	8
 
-#define BUDGET_SYSCTL	"/proc/sys/kernel/rex_budget_ms"
 /* The budget the termination tests set, in ms. */
 #define TEST_BUDGET_MS	20
-
-static int read_budget(void)
-{
-	FILE *f = fopen(BUDGET_SYSCTL, "r");
-	int v = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &v) != 1)
-		v = -1;
-	fclose(f);
-	return v;
-}
-
-/* Write @text to the budget sysctl; return 0 or -errno. */
-static int write_budget(const char *text)
-{
-	int fd = open(BUDGET_SYSCTL, O_WRONLY);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-static void set_budget(int ms)
-{
-	char text[16];
-
-	snprintf(text, sizeof(text), "%d", ms);
-	write_budget(text);
-}
 
 /* A ring buffer of REX_PANIC_RB_SIZE bytes, mapped for consuming. */
 struct ring {
@@ -151,15 +115,15 @@ FIXTURE_SETUP(xdp)
 	self->out_fd = rex_object__find_map_fd_by_name(self->obj, "out");
 	self->rb_fd = rex_object__find_map_fd_by_name(self->obj, "rb");
 	self->lk_fd = rex_object__find_map_fd_by_name(self->obj, "lk");
-	self->budget = read_budget();
-	ASSERT_LT(0, self->budget) TH_LOG("cannot read %s", BUDGET_SYSCTL);
+	self->budget = rex_budget_read();
+	ASSERT_LT(0, self->budget) TH_LOG("cannot read %s", REX_BUDGET_SYSCTL);
 	ring_open(_metadata, &self->rb, self->rb_fd);
 }
 
 FIXTURE_TEARDOWN(xdp)
 {
 	if (self->obj) {
-		set_budget(self->budget);
+		rex_budget_set(self->budget);
 		ring_close(&self->rb);
 	}
 	rex_object__close(self->obj);
@@ -191,19 +155,13 @@ static unsigned int run(struct __test_metadata *_metadata, struct _test_data_xdp
 	return retval;
 }
 
-static void consume(struct __test_metadata *_metadata, struct _test_data_xdp *self,
-		    unsigned int *committed, unsigned int *discarded)
-{
-	ring_consume(_metadata, &self->rb, committed, discarded);
-}
-
 /* Ring buffer and program work before any fault. */
 TEST_F(xdp, baseline)
 {
 	unsigned int c, d;
 
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 3, REX_SUBMIT));
-	consume(_metadata, self, &c, &d);
+	ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(3, c);
 	EXPECT_EQ(0, d);
 	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
@@ -219,13 +177,13 @@ TEST_F(xdp, panic_releases_records)
 		EXPECT_EQ(XDP_ABORTED, run(_metadata, self, held[i], REX_PANIC));
 		EXPECT_EQ(0, get(self->out_fd, 1)) TH_LOG("the program went on after rex_panic()");
 		EXPECT_EQ(i + 1, rex_fdinfo_value(self->prog_fd, "rex_panics"));
-		consume(_metadata, self, &c, &d);
+		ring_consume(_metadata, &self->rb, &c, &d);
 		EXPECT_EQ(0, c);
 		EXPECT_EQ(held[i], d);
 
 		/* The same program, the same CPU state: works next time. */
 		EXPECT_EQ(XDP_PASS, run(_metadata, self, 2, REX_SUBMIT));
-		consume(_metadata, self, &c, &d);
+		ring_consume(_metadata, &self->rb, &c, &d);
 		EXPECT_EQ(2, c);
 		EXPECT_EQ(0, d);
 	}
@@ -241,16 +199,16 @@ TEST_F(xdp, ledger_full)
 	/* The 4 reservations past the ledger's 16 entries are discarded. */
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 20, REX_SUBMIT));
 	EXPECT_EQ(20 - 16, get(self->out_fd, 0));
-	consume(_metadata, self, &c, &d);
+	ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(16, c);
 	EXPECT_EQ(20 - 16, d);
 
 	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 20, REX_PANIC));
-	consume(_metadata, self, &c, &d);
+	ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(20, d);
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 1, REX_SUBMIT));
-	consume(_metadata, self, &c, &d);
+	ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(1, c);
 }
 
@@ -262,7 +220,7 @@ TEST_F(xdp, return_holding)
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 2, REX_LEAK));
 	EXPECT_EQ(1, rex_fdinfo_value(self->prog_fd, "rex_leaks"));
 	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
-	consume(_metadata, self, &c, &d);
+	ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(2, d);
 }
@@ -291,12 +249,12 @@ static void check_recovered(struct __test_metadata *_metadata, struct _test_data
 
 	EXPECT_EQ(0, get(self->out_fd, 1)) TH_LOG("the program went on after the fault");
 	EXPECT_EQ(nr, rex_fdinfo_value(self->prog_fd, counter));
-	consume(_metadata, self, &c, &d);
+	ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(held, d);
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 2, REX_LOCK));
 	EXPECT_EQ(locks + 1, lock_count(self));
-	consume(_metadata, self, &c, &d);
+	ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(2, c);
 	EXPECT_EQ(0, d);
 }
@@ -373,8 +331,8 @@ static void run_runaway(struct __test_metadata *_metadata, struct _test_data_xdp
 	struct timespec start;
 	long long ms;
 
-	ASSERT_EQ(0, write_budget("20"));
-	ASSERT_EQ(TEST_BUDGET_MS, read_budget());
+	ASSERT_EQ(0, rex_budget_write("20"));
+	ASSERT_EQ(TEST_BUDGET_MS, rex_budget_read());
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, mode));
 	ms = elapsed_ms(&start);
@@ -382,7 +340,7 @@ static void run_runaway(struct __test_metadata *_metadata, struct _test_data_xdp
 	       TEST_BUDGET_MS);
 	EXPECT_LE(TEST_BUDGET_MS, ms);
 	EXPECT_GT(TEST_BUDGET_MS + 2000, ms);
-	set_budget(self->budget);
+	rex_budget_set(self->budget);
 }
 
 /* A runaway loop in task context (BPF_PROG_TEST_RUN) is stopped. */
@@ -449,12 +407,12 @@ TEST_F(xdp, nmi_context_budget)
 /* The budget sysctl takes 1..1000 ms. */
 TEST_F(xdp, budget_sysctl)
 {
-	EXPECT_EQ(-EINVAL, write_budget("0"));
-	EXPECT_EQ(-EINVAL, write_budget("1001"));
-	EXPECT_EQ(0, write_budget("1000"));
-	EXPECT_EQ(1000, read_budget());
-	set_budget(self->budget);
-	EXPECT_EQ(self->budget, read_budget());
+	EXPECT_EQ(-EINVAL, rex_budget_write("0"));
+	EXPECT_EQ(-EINVAL, rex_budget_write("1001"));
+	EXPECT_EQ(0, rex_budget_write("1000"));
+	EXPECT_EQ(1000, rex_budget_read());
+	rex_budget_set(self->budget);
+	EXPECT_EQ(self->budget, rex_budget_read());
 }
 
 /* Every abort emits rex:rex_abort with the program, reason and count released. */
@@ -530,18 +488,18 @@ TEST(runaway_loop_softirq)
 	prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_xdp_panic");
 	cfg_fd = rex_object__find_map_fd_by_name(obj, "cfg");
 	lk_fd = rex_object__find_map_fd_by_name(obj, "lk");
-	budget = read_budget();
+	budget = rex_budget_read();
 	ASSERT_LT(0, budget);
 	ASSERT_EQ(0, rex_xdp_attach(rx, prog_fd, XDP_FLAGS_SKB_MODE));
 
-	ASSERT_EQ(0, write_budget("20"));
+	ASSERT_EQ(0, rex_budget_write("20"));
 	mode = REX_LOOP;
 	ASSERT_EQ(0, rex_map_update_elem(cfg_fd, &one, &mode, 0));
 	ASSERT_EQ(1, rex_send_frames(send_fd, tx, 0x88b5, 64, 1));
 	for (i = 0; i < 500 && rex_fdinfo_value(prog_fd, "rex_timeouts") < 1; i++)
 		usleep(10 * 1000);
 	EXPECT_EQ(1, rex_fdinfo_value(prog_fd, "rex_timeouts"));
-	set_budget(budget);
+	rex_budget_set(budget);
 
 	mode = REX_LOCK;
 	ASSERT_EQ(0, rex_map_update_elem(cfg_fd, &one, &mode, 0));

@@ -218,6 +218,46 @@ static inline bool rex_klog_has(const char *text)
 	return found;
 }
 
+/* The run-time budget of Rex programs, in ms. */
+#define REX_BUDGET_SYSCTL	"/proc/sys/kernel/rex_budget_ms"
+
+/* The budget, or -1 if it cannot be read. */
+static inline int rex_budget_read(void)
+{
+	FILE *f = fopen(REX_BUDGET_SYSCTL, "r");
+	int v = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/* Write @text to the budget sysctl; return 0 or -errno. */
+static inline int rex_budget_write(const char *text)
+{
+	int fd = open(REX_BUDGET_SYSCTL, O_WRONLY);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Set the budget to @ms; return 0 or -errno. */
+static inline int rex_budget_set(int ms)
+{
+	char text[16];
+
+	snprintf(text, sizeof(text), "%d", ms);
+	return rex_budget_write(text);
+}
+
 /*
  * The number of objects reachable with @cmd, BPF_PROG_GET_NEXT_ID or
  * BPF_MAP_GET_NEXT_ID, or -errno.
@@ -255,6 +295,22 @@ static inline struct rex_object *rex_test_load(struct __test_metadata *_metadata
 }
 
 #define REX_TEST_LOAD(name)	rex_test_load(_metadata, name##_start, name##_end)
+#else
+/* Open and load an embedded image (REX_IMAGE), or exit with the kernel's log. */
+static inline struct rex_object *rex_test_load(const unsigned char *start,
+					       const unsigned char *end)
+{
+	struct rex_object *obj = rex_object__open_mem(start, end - start);
+
+	if (!obj || rex_object__load(obj)) {
+		fprintf(stderr, "loading a Rex image failed: %s\n",
+			obj ? rex_object__log(obj) : strerror(errno));
+		exit(1);
+	}
+	return obj;
+}
+
+#define REX_TEST_LOAD(name)	rex_test_load(name##_start, name##_end)
 #endif
 
 #endif /* __REX_TEST_H */
