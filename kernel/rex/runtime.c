@@ -65,6 +65,7 @@ struct rex_res {
  * @bp: frame pointer saved by rex_arch_call(), for the landing pad
  * @start: when the program started, in ktime_get_mono_fast_ns() time
  * @fault_ip: where the program was when it was left early
+ * @fault_irq: the interrupt vector whose delivery overflowed the stack, or 0
  * @msg: the panic message of a program left after a panic
  * @busy: a program runs at this level
  * @expired: the program ran past its budget; the helper gates stop it
@@ -78,6 +79,7 @@ struct rex_level {
 	unsigned long bp;
 	u64 start;
 	unsigned long fault_ip;
+	unsigned int fault_irq;
 	char msg[REX_ABORT_MSG_MAX];
 	bool busy;
 	bool expired;
@@ -359,7 +361,13 @@ void __noreturn rex_fault_exit(unsigned int reason)
 			 READ_ONCE(rex_budget_ms), (void *)lv->fault_ip);
 		break;
 	default:
-		snprintf(buf, sizeof(buf), "at %pS", (void *)lv->fault_ip);
+		if (lv->fault_irq)
+			snprintf(buf, sizeof(buf),
+				 "at %pS, delivering interrupt vector 0x%x (raised again)",
+				 (void *)lv->fault_ip, lv->fault_irq);
+		else
+			snprintf(buf, sizeof(buf), "at %pS", (void *)lv->fault_ip);
+		lv->fault_irq = 0;
 		break;
 	}
 	rex_abort(level, reason, buf);
@@ -412,8 +420,10 @@ static __always_inline bool redirect(struct pt_regs *regs, unsigned int level,
  * double fault instead.  If @address is in the guard page of one of this
  * CPU's Rex stacks, a program runs at that level, and the fault happened in
  * the program's text, make the program resume in the exit path with
- * REX_ABORT_STACK.  Called by exc_double_fault() before nmi_enter(), hence
- * noinstr and nothing but reads of per-CPU and program state.
+ * REX_ABORT_STACK.  If the double fault was an interrupt that could not be
+ * delivered, raise that interrupt again (see rex_arch_reraise_irq()).
+ * Called by exc_double_fault() before nmi_enter(), hence noinstr and
+ * nothing but per-CPU and program state and the local APIC.
  *
  * Return: true if the double fault is handled.
  */
@@ -425,10 +435,14 @@ noinstr bool rex_stack_overflow(struct pt_regs *regs, unsigned long address)
 		unsigned long end = this_cpu_read(rex_stack_end[level]);
 		unsigned long guard = end - REX_STACK_SIZE - PAGE_SIZE;
 
-		if (end && address - guard < PAGE_SIZE)
-			return this_cpu_read(rex_levels[level].busy) &&
-			       regs->sp - guard < REX_STACK_SIZE + PAGE_SIZE &&
-			       redirect(regs, level, REX_ABORT_STACK, false);
+		if (!end || address - guard >= PAGE_SIZE)
+			continue;
+		if (!this_cpu_read(rex_levels[level].busy) ||
+		    regs->sp - guard >= REX_STACK_SIZE + PAGE_SIZE ||
+		    !redirect(regs, level, REX_ABORT_STACK, false))
+			return false;
+		this_cpu_write(rex_levels[level].fault_irq, rex_arch_reraise_irq(regs));
+		return true;
 	}
 	return false;
 }

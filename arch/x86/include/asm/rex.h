@@ -8,6 +8,7 @@
 
 #include <linux/compiler.h>
 #include <linux/cpufeature.h>
+#include <linux/instrumentation.h>
 #include <linux/percpu.h>
 #include <linux/objtool.h>
 #include <asm/apic.h>
@@ -126,6 +127,43 @@ static __always_inline void rex_arch_redirect_nmi(struct pt_regs *regs, unsigned
 		iret[3] = regs->sp;
 		WRITE_ONCE(iret[0], regs->ip);
 	}
+}
+
+/*
+ * A double fault on a Rex stack's guard page can be an interrupt that the
+ * CPU failed to deliver: the program was running its own text, with
+ * interrupts enabled, too close to the guard page for the interrupt frame.
+ * The local APIC had already accepted the interrupt, so its vector is in
+ * service, but its handler never ran and never ends it, and every vector
+ * of the same or a lower priority would stay blocked on this CPU.  With
+ * interrupts enabled nothing else is in service (Linux runs interrupt
+ * handlers with interrupts disabled and ends each before returning), and
+ * the local APIC only accepts a vector above those in service: if a vector
+ * is in service, it is the lost one.  End it and raise it again on this
+ * CPU, to be delivered once the program's exit path runs.
+ *
+ * Return: the vector raised again, or 0.
+ */
+static __always_inline unsigned int rex_arch_reraise_irq(const struct pt_regs *regs)
+{
+	unsigned int vector = 0;
+	int i;
+
+	if (!(regs->flags & X86_EFLAGS_IF))
+		return 0;
+	instrumentation_begin();
+	for (i = APIC_ISR_NR - 1; i >= 0; i--) {
+		u32 isr = apic_read(APIC_ISR + i * 0x10);
+
+		if (isr) {
+			vector = i * 32 + __fls(isr);
+			apic_eoi();
+			__apic_send_IPI_self(vector);
+			break;
+		}
+	}
+	instrumentation_end();
+	return vector;
 }
 
 /* Interrupt @cpu with an NMI, to stop a program that runs past its budget. */

@@ -287,6 +287,76 @@ TEST_F(xdp, stack_overflow_big_frame)
 	check_recovered(_metadata, self, "rex_stack_overflows", 1, 2);
 }
 
+/* The size of the Rex stacks: 16 KiB, 20 KiB with KASAN (see Documentation/bpf/rex.rst). */
+static __u64 rex_stack_size(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	bool kasan = false;
+	char line[256];
+
+	while (f && !kasan && fgets(line, sizeof(line), f))
+		kasan = strstr(line, " kasan_report\n");
+	if (f)
+		fclose(f);
+	return (kasan ? 20 : 16) * 1024;
+}
+
+/* The number of local timer interrupts @cpu took, from /proc/interrupts. */
+static long long local_timer_irqs(int cpu)
+{
+	FILE *f = fopen("/proc/interrupts", "r");
+	long long v = -1;
+	char line[4096];
+	int i;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " ");
+
+		if (strncmp(p, "LOC:", 4))
+			continue;
+		p += 4;
+		for (i = 0; i <= cpu; i++)
+			v = strtoll(p, &p, 10);
+		break;
+	}
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * An interrupt that arrives while the program runs right above the guard
+ * page cannot be delivered: the program is left as for an overflow, and
+ * the interrupt, which the local APIC had already taken in service, is
+ * raised again.  Else its vector and every lower one would stay blocked
+ * on the CPU: check that it goes on taking timer interrupts.
+ */
+TEST_F(xdp, stack_overflow_delivering_interrupt)
+{
+	cpu_set_t cpus, old;
+	int cpu, i;
+
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(old), &old));
+	cpu = sched_getcpu();
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	set(self->cfg_fd, REX_PANIC_CFG_STACK, rex_stack_size());
+	for (i = 1; i <= 5; i++) {
+		long long before;
+
+		EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, REX_STACK_EDGE));
+		check_recovered(_metadata, self, "rex_stack_overflows", i, 2);
+		before = local_timer_irqs(cpu);
+		usleep(20000);
+		EXPECT_LT(before, local_timer_irqs(cpu))
+			TH_LOG("CPU %d takes no more timer interrupts", cpu);
+	}
+	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_timeouts"));
+	EXPECT_TRUE(rex_klog_has("(raised again)"));
+	sched_setaffinity(0, sizeof(old), &old);
+}
+
 /* A panic with the spin lock held releases the lock, then the records. */
 TEST_F(xdp, panic_holding_lock)
 {

@@ -21,7 +21,11 @@ enum {
 	REX_LOCK_LOOP,	/* take the spin lock and loop forever */
 	REX_LOCK_PANIC,	/* take the spin lock and panic */
 	REX_LOCK_TWICE,	/* take the spin lock twice */
+	REX_STACK_EDGE,	/* wait for an interrupt 24 bytes above the guard page */
 };
+
+/* cfg[2]: the size of the Rex stacks, for REX_STACK_EDGE */
+#define REX_PANIC_CFG_STACK	2
 
 /* A map value with a BPF spin lock: the lock and a counter it protects. */
 struct rex_locked {

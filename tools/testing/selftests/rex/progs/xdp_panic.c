@@ -3,7 +3,8 @@
  * Rex XDP program for the ways out of a program: reserve cfg[0] ring buffer
  * records (count the failed reservations in out[0]), then, by cfg[1]: panic
  * while holding them (REX_PANIC), submit them (REX_SUBMIT), return holding
- * them (REX_LEAK), overflow the stack, loop forever, or do the same with
+ * them (REX_LEAK), overflow the stack, wait for an interrupt at the bottom
+ * of the stack (cfg[2] is its size), loop forever, or do the same with
  * the spin lock of lk[0] held (see panic_common.h).  out[1] counts runs
  * that got past a fault, which must stay 0.  Modes that return normally
  * submit the records.
@@ -14,7 +15,7 @@
 
 REX_LICENSE("GPL");
 REX_MAP(rb, BPF_MAP_TYPE_RINGBUF, 0, 0, REX_PANIC_RB_SIZE);
-REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 2);
+REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 3);
 REX_MAP(out, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 2);
 REX_MAP(lk, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct rex_locked), 1);
 REX_PROG(rex_xdp_panic, BPF_PROG_TYPE_XDP, BPF_XDP);
@@ -63,6 +64,24 @@ _Noreturn static void loop(void)
 {
 	for (;;)
 		rex_clobber(0);
+}
+
+/*
+ * Move the stack pointer to 24 bytes above the bottom of the Rex stack
+ * (@size bytes below the end of the page the program entered on) and wait
+ * there for an interrupt: its frame does not fit, the CPU cannot deliver
+ * it and raises a double fault.
+ */
+_Noreturn static void stack_edge(__u64 size)
+{
+	unsigned long sp;
+
+	__asm__ volatile("movq %%rsp, %0" : "=r"(sp));
+	sp = ((sp + 4095) & ~4095UL) - size + 24;
+	__asm__ volatile("movq %0, %%rsp\n"
+			 "1:\tpause\n\t"
+			 "jmp 1b" : : "r"(sp));
+	__builtin_unreachable();
 }
 
 static void locked(unsigned int mode)
@@ -116,6 +135,8 @@ unsigned int rex_xdp_panic(const struct rex_xdp_buff *ctx)
 		break;
 	case REX_LOOP:
 		loop();
+	case REX_STACK_EDGE:
+		stack_edge(get(&cfg, REX_PANIC_CFG_STACK));
 	case REX_LOCK:
 	case REX_LOCK_LOOP:
 	case REX_LOCK_PANIC:
