@@ -11,6 +11,7 @@
 #   coccinelle  make coccicheck MODE=report M=kernel/rex
 #   htmldocs    make SPHINXDIRS=bpf htmldocs, no warning about Rex files
 #   rex-n       the BPF core builds with CONFIG_REX=n (the rex.h stubs)
+#   rust-refuse the Rust programs rex-build.sh must refuse do not build
 #   bisect      every patch of the series builds (REX_CHECK_BISECT=0 skips)
 #
 # Each check prints "ok N check:NAME" or "not ok N check:NAME" (TAP) on
@@ -104,6 +105,8 @@ run_check sparse check_sparse
 run_check coccinelle check_cocci
 run_check htmldocs check_htmldocs
 run_check rex-n check_rex_n
+run_check rust-refuse env REX_RUST_CACHE="$REX_CACHE/rust" \
+	"$TREE/tools/testing/selftests/rex/rust/refuse.sh" -k "$OUT"
 if [ "${REX_CHECK_BISECT:-1}" = 1 ]; then
 	run_check bisect "$REX_SRC/scripts/bisect-build.sh"
 fi

@@ -33,7 +33,17 @@ demo)
 	echo "REX-DEMO-BEGIN"
 	echo "Rex on Linux $(uname -r), $(nproc) CPUs (QEMU TCG)."
 	./rex/rex_demo 2>&1
-	echo "REX-DEMO-END rc=$?"
+	rc=$?
+	# Some of the Rust samples of samples/rex, with their C loaders;
+	# hello reads what it wrote from the trace buffer.
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	for s in hello "syscount syscount.rex 1" errinj "perf_sampler perf_sampler.rex 1"; do
+		set -- $s
+		echo
+		echo "== samples/rex: $1"
+		(cd /samples && "./$1" "${2:-$1.rex}" ${3:-}) 2>&1 || rc=1
+	done
+	echo "REX-DEMO-END rc=$rc"
 	;;
 bench)
 	dmesg -n 1

@@ -36,9 +36,15 @@ mkdir -p "$LOGDIR"
 log "building kselftests (TARGETS=rex)"
 make -s -C "$TREE" O="$OUT" LLVM=1 headers
 rm -rf "$KST"
+# The Rust programs of rex_rust_test are built with this kernel build's
+# Rust toolchain and flags (REX_KBUILD); core and the crate rex are cached.
 make -s -C "$TREE/tools/testing/selftests" O="$KST_OUT" TARGETS=rex \
 	KHDR_INCLUDES="-isystem $OUT/usr/include" \
+	REX_KBUILD="$OUT" REX_RUST_CACHE="$REX_CACHE/rust" \
 	INSTALL_PATH="$KST" install >/dev/null
+# The environment has the toolchain: a skip would hide a broken build.
+grep '^ok' "$KST_OUT/kselftest/rex/rust-status" >/dev/null ||
+	die "Rust programs not built: $(cat "$KST_OUT/kselftest/rex/rust-status")"
 
 # Copy a binary and the shared libraries it needs into the initramfs.
 copy_bin() {
@@ -67,6 +73,12 @@ copy_bin /usr/bin/timeout /usr/bin/env /usr/bin/perl /usr/bin/bash
 copy_bin /usr/sbin/bpftool
 cp -a /usr/lib/x86_64-linux-gnu/perl-base "$STAGE/usr/lib/x86_64-linux-gnu/"
 cp -a "$KST" "$STAGE/kselftest"
+# The Rust samples and their loaders, for the demo.
+if [ "$MODE" = demo ]; then
+	mkdir -p "$STAGE/samples"
+	make -s -C "$TREE/samples/rex" REX_KBUILD="$OUT" REX_RUST_CACHE="$REX_CACHE/rust" \
+		OUTPUT="$STAGE/samples/"
+fi
 install -m 755 "$REX_SRC/scripts/vm-init.sh" "$STAGE/init"
 echo "root:x:0:0:root:/root:/bin/sh" > "$STAGE/etc/passwd"
 echo "root:x:0:" > "$STAGE/etc/group"

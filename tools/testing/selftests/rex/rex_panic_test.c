@@ -31,75 +31,14 @@ REX_IMAGE(types_panic);
 REX_IMAGE(tc_panic);
 REX_IMAGE(tp_nmi);
 
-/* The header bits of include/uapi/linux/bpf.h */
-#define RINGBUF_BUSY	BPF_RINGBUF_BUSY_BIT
-#define RINGBUF_DISCARD	BPF_RINGBUF_DISCARD_BIT
-#define RINGBUF_HDR	8
-
 /* The budget the termination tests set, in ms. */
 #define TEST_BUDGET_MS	20
-
-/* A ring buffer of REX_PANIC_RB_SIZE bytes, mapped for consuming. */
-struct ring {
-	unsigned long *consumer;
-	const unsigned long *producer;
-	const unsigned char *data;
-	size_t psz;
-};
-
-static void ring_open(struct __test_metadata *_metadata, struct ring *r, int fd)
-{
-	r->psz = sysconf(_SC_PAGESIZE);
-	r->consumer = mmap(NULL, r->psz, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-	ASSERT_NE(MAP_FAILED, r->consumer);
-	/* producer page, then the data pages mapped twice */
-	r->producer = mmap(NULL, r->psz + 2 * REX_PANIC_RB_SIZE, PROT_READ, MAP_SHARED, fd, r->psz);
-	ASSERT_NE(MAP_FAILED, r->producer);
-	r->data = (const unsigned char *)r->producer + r->psz;
-}
-
-static void ring_close(struct ring *r)
-{
-	if (!r->psz)
-		return;
-	munmap(r->consumer, r->psz);
-	munmap((void *)r->producer, r->psz + 2 * REX_PANIC_RB_SIZE);
-}
-
-/*
- * Consume the ring buffer: count committed and discarded records, fail on
- * a record still being written (a reservation nobody will ever finish),
- * and check the values of committed records are 0, 1, 2...
- */
-static void ring_consume(struct __test_metadata *_metadata, struct ring *r,
-			 unsigned int *committed, unsigned int *discarded)
-{
-	unsigned long cons = *r->consumer;
-	unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
-
-	*committed = *discarded = 0;
-	while (cons < prod) {
-		const unsigned char *hdr = r->data + (cons & (REX_PANIC_RB_SIZE - 1));
-		__u32 len = __atomic_load_n((const __u32 *)hdr, __ATOMIC_ACQUIRE);
-
-		ASSERT_EQ(0, len & RINGBUF_BUSY) TH_LOG("record at %lu is still reserved", cons);
-		if (len & RINGBUF_DISCARD) {
-			(*discarded)++;
-		} else {
-			EXPECT_EQ(*committed, *(const __u64 *)(hdr + RINGBUF_HDR));
-			(*committed)++;
-		}
-		len &= ~(RINGBUF_BUSY | RINGBUF_DISCARD);
-		cons += (len + RINGBUF_HDR + 7) / 8 * 8;
-	}
-	__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
-}
 
 FIXTURE(xdp) {
 	struct rex_object *obj;
 	int budget;
 	int prog_fd, cfg_fd, out_fd, rb_fd, lk_fd;
-	struct ring rb;
+	struct rex_ring rb;
 };
 
 FIXTURE_SETUP(xdp)
@@ -117,14 +56,14 @@ FIXTURE_SETUP(xdp)
 	self->lk_fd = rex_object__find_map_fd_by_name(self->obj, "lk");
 	self->budget = rex_budget_read();
 	ASSERT_LT(0, self->budget) TH_LOG("cannot read %s", REX_BUDGET_SYSCTL);
-	ring_open(_metadata, &self->rb, self->rb_fd);
+	rex_ring_open(_metadata, &self->rb, self->rb_fd, REX_PANIC_RB_SIZE);
 }
 
 FIXTURE_TEARDOWN(xdp)
 {
 	if (self->obj) {
 		rex_budget_set(self->budget);
-		ring_close(&self->rb);
+		rex_ring_close(&self->rb);
 	}
 	rex_object__close(self->obj);
 }
@@ -161,7 +100,7 @@ TEST_F(xdp, baseline)
 	unsigned int c, d;
 
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 3, REX_SUBMIT));
-	ring_consume(_metadata, &self->rb, &c, &d);
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(3, c);
 	EXPECT_EQ(0, d);
 	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
@@ -177,13 +116,13 @@ TEST_F(xdp, panic_releases_records)
 		EXPECT_EQ(XDP_ABORTED, run(_metadata, self, held[i], REX_PANIC));
 		EXPECT_EQ(0, get(self->out_fd, 1)) TH_LOG("the program went on after rex_panic()");
 		EXPECT_EQ(i + 1, rex_fdinfo_value(self->prog_fd, "rex_panics"));
-		ring_consume(_metadata, &self->rb, &c, &d);
+		rex_ring_consume(_metadata, &self->rb, &c, &d);
 		EXPECT_EQ(0, c);
 		EXPECT_EQ(held[i], d);
 
 		/* The same program, the same CPU state: works next time. */
 		EXPECT_EQ(XDP_PASS, run(_metadata, self, 2, REX_SUBMIT));
-		ring_consume(_metadata, &self->rb, &c, &d);
+		rex_ring_consume(_metadata, &self->rb, &c, &d);
 		EXPECT_EQ(2, c);
 		EXPECT_EQ(0, d);
 	}
@@ -199,16 +138,16 @@ TEST_F(xdp, ledger_full)
 	/* The 4 reservations past the ledger's 16 entries are discarded. */
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 20, REX_SUBMIT));
 	EXPECT_EQ(20 - 16, get(self->out_fd, 0));
-	ring_consume(_metadata, &self->rb, &c, &d);
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(16, c);
 	EXPECT_EQ(20 - 16, d);
 
 	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 20, REX_PANIC));
-	ring_consume(_metadata, &self->rb, &c, &d);
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(20, d);
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 1, REX_SUBMIT));
-	ring_consume(_metadata, &self->rb, &c, &d);
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(1, c);
 }
 
@@ -220,7 +159,7 @@ TEST_F(xdp, return_holding)
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 2, REX_LEAK));
 	EXPECT_EQ(1, rex_fdinfo_value(self->prog_fd, "rex_leaks"));
 	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
-	ring_consume(_metadata, &self->rb, &c, &d);
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(2, d);
 }
@@ -249,12 +188,12 @@ static void check_recovered(struct __test_metadata *_metadata, struct _test_data
 
 	EXPECT_EQ(0, get(self->out_fd, 1)) TH_LOG("the program went on after the fault");
 	EXPECT_EQ(nr, rex_fdinfo_value(self->prog_fd, counter));
-	ring_consume(_metadata, &self->rb, &c, &d);
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(held, d);
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 2, REX_LOCK));
 	EXPECT_EQ(locks + 1, lock_count(self));
-	ring_consume(_metadata, &self->rb, &c, &d);
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(2, c);
 	EXPECT_EQ(0, d);
 }
@@ -603,7 +542,7 @@ TEST(kprobe_panic)
 	struct rex_object *obj;
 	struct rex_link *link;
 	unsigned int i, c, d;
-	struct ring rb = {};
+	struct rex_ring rb = {};
 	__u32 zero = 0;
 	int prog_fd;
 
@@ -613,7 +552,8 @@ TEST(kprobe_panic)
 		SKIP(return, REX_NO_KPROBE_PMU);
 	obj = REX_TEST_LOAD(kprobe_panic);
 	prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_kprobe_panic");
-	ring_open(_metadata, &rb, rex_object__find_map_fd_by_name(obj, "rb"));
+	rex_ring_open(_metadata, &rb, rex_object__find_map_fd_by_name(obj, "rb"),
+		      REX_PANIC_RB_SIZE);
 	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(obj, "target"),
 					 &zero, &tgid, 0));
 	link = rex_program__attach_kprobe(rex_object__find_program_by_name(obj,
@@ -625,13 +565,13 @@ TEST(kprobe_panic)
 		ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(obj, "cfg"),
 						 &zero, &n, 0));
 		EXPECT_EQ(ppid, syscall(__NR_getppid));
-		ring_consume(_metadata, &rb, &c, &d);
+		rex_ring_consume(_metadata, &rb, &c, &d);
 		EXPECT_EQ(0, c);
 		EXPECT_EQ(held[i], d) TH_LOG("%u records held", held[i]);
 	}
 	rex_link__destroy(link);
 	EXPECT_EQ(ARRAY_SIZE(held), rex_fdinfo_value(prog_fd, "rex_panics"));
-	ring_close(&rb);
+	rex_ring_close(&rb);
 	rex_object__close(obj);
 }
 
@@ -646,7 +586,7 @@ TEST(tc_panic)
 	const char *why = rex_unsupported();
 	int fd, cfg_fd, lk_fd, counts_fd;
 	struct rex_object *obj;
-	struct ring rb = {};
+	struct rex_ring rb = {};
 	struct rex_locked lk;
 	union bpf_attr attr;
 	unsigned int i, c, d;
@@ -660,7 +600,8 @@ TEST(tc_panic)
 	cfg_fd = rex_object__find_map_fd_by_name(obj, "cfg");
 	lk_fd = rex_object__find_map_fd_by_name(obj, "lk");
 	counts_fd = rex_object__find_map_fd_by_name(obj, "counts");
-	ring_open(_metadata, &rb, rex_object__find_map_fd_by_name(obj, "rb"));
+	rex_ring_open(_metadata, &rb, rex_object__find_map_fd_by_name(obj, "rb"),
+		      REX_PANIC_RB_SIZE);
 	for (i = 0; i < 2 * ARRAY_SIZE(held); i++) {
 		n = held[i % ARRAY_SIZE(held)];
 		lock = i >= ARRAY_SIZE(held);
@@ -673,7 +614,7 @@ TEST(tc_panic)
 		attr.test.repeat = 1;
 		ASSERT_EQ(0, sys_bpf(BPF_PROG_TEST_RUN, &attr));
 		EXPECT_EQ(2 /* TC_ACT_SHOT */, attr.test.retval);
-		ring_consume(_metadata, &rb, &c, &d);
+		rex_ring_consume(_metadata, &rb, &c, &d);
 		EXPECT_EQ(0, c);
 		EXPECT_EQ(n, d);
 		memset(&lk, 0xff, sizeof(lk));
@@ -683,14 +624,14 @@ TEST(tc_panic)
 	}
 	EXPECT_EQ(2 * ARRAY_SIZE(held), get(counts_fd, 0));
 	EXPECT_EQ(2 * ARRAY_SIZE(held), rex_fdinfo_value(fd, "rex_panics"));
-	ring_close(&rb);
+	rex_ring_close(&rb);
 	rex_object__close(obj);
 }
 
 FIXTURE(types) {
 	struct rex_object *obj;
 	int counts_fd, cfg_fd;
-	struct ring rb;
+	struct rex_ring rb;
 };
 
 FIXTURE_SETUP(types)
@@ -706,14 +647,15 @@ FIXTURE_SETUP(types)
 	self->obj = REX_TEST_LOAD(types_panic);
 	self->counts_fd = rex_object__find_map_fd_by_name(self->obj, "counts");
 	self->cfg_fd = rex_object__find_map_fd_by_name(self->obj, "cfg");
-	ring_open(_metadata, &self->rb, rex_object__find_map_fd_by_name(self->obj, "rb"));
+	rex_ring_open(_metadata, &self->rb, rex_object__find_map_fd_by_name(self->obj, "rb"),
+		      REX_PANIC_RB_SIZE);
 	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(self->obj, "target"),
 					 &zero, &tgid, 0));
 }
 
 FIXTURE_TEARDOWN(types)
 {
-	ring_close(&self->rb);
+	rex_ring_close(&self->rb);
 	rex_object__close(self->obj);
 }
 
@@ -747,7 +689,7 @@ TEST_F(types, tracepoint)
 	for (i = 0; i < ARRAY_SIZE(held); i++) {
 		hold(self, held[i]);
 		EXPECT_EQ(ppid, syscall(__NR_getppid));
-		ring_consume(_metadata, &self->rb, &c, &d);
+		rex_ring_consume(_metadata, &self->rb, &c, &d);
 		EXPECT_EQ(0, c);
 		EXPECT_EQ(held[i], d);
 	}
@@ -799,7 +741,7 @@ TEST_F(types, perf_event)
 	close(pfd);
 	EXPECT_LT(0, get(self->counts_fd, 0));
 	EXPECT_EQ(get(self->counts_fd, 0), rex_fdinfo_value(fd, "rex_panics"));
-	ring_consume(_metadata, &self->rb, &c, &d);
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(2 * get(self->counts_fd, 0), d);
 }

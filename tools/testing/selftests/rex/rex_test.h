@@ -28,9 +28,21 @@
 #define REX_LOG_SIZE	(64 * 1024)
 
 /*
+ * REX_TEXT(): embed the build output file @file, NUL-terminated, as
+ * <name>_start[] .. <name>_end[] (the NUL not included).
+ *
  * Embed the Rex image progs/<name>.c, built as $(OUTPUT)/<name>.rex, into
  * the test binary as <name>_start[] .. <name>_end[].
  */
+#define REX_TEXT(name, file)						\
+	extern const char name##_start[], name##_end[];			\
+	__asm__(".pushsection .rodata\n"				\
+		#name "_start:\n"					\
+		".incbin \"" REX_IMAGE_DIR "/" file "\"\n"		\
+		#name "_end:\n"						\
+		".byte 0\n"						\
+		".popsection\n")
+
 #define REX_IMAGE(name)							\
 	extern const unsigned char name##_start[], name##_end[];	\
 	__asm__(".pushsection .rodata\n"				\
@@ -217,6 +229,73 @@ static inline bool rex_klog_has(const char *text)
 	free(buf);
 	return found;
 }
+
+#ifndef REX_NO_HARNESS
+#include <sys/mman.h>
+
+/* The header bits of a ring buffer record (include/uapi/linux/bpf.h). */
+#define REX_RINGBUF_HDR		8
+
+/* A BPF ring buffer, mapped for consuming. */
+struct rex_ring {
+	unsigned long *consumer;
+	const unsigned long *producer;
+	const unsigned char *data;
+	size_t psz, size;
+};
+
+/* Map the ring buffer map @fd of @size bytes. */
+static inline void rex_ring_open(struct __test_metadata *_metadata, struct rex_ring *r, int fd,
+				 size_t size)
+{
+	r->size = size;
+	r->psz = sysconf(_SC_PAGESIZE);
+	r->consumer = mmap(NULL, r->psz, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, r->consumer);
+	/* producer page, then the data pages mapped twice */
+	r->producer = mmap(NULL, r->psz + 2 * size, PROT_READ, MAP_SHARED, fd, r->psz);
+	ASSERT_NE(MAP_FAILED, r->producer);
+	r->data = (const unsigned char *)r->producer + r->psz;
+}
+
+static inline void rex_ring_close(struct rex_ring *r)
+{
+	if (!r->psz)
+		return;
+	munmap(r->consumer, r->psz);
+	munmap((void *)r->producer, r->psz + 2 * r->size);
+}
+
+/*
+ * Consume the ring buffer: count committed and discarded records, fail on
+ * a record still being written (a reservation nobody will ever finish),
+ * and check that the committed records hold the u64 values 0, 1, 2...
+ */
+static inline void rex_ring_consume(struct __test_metadata *_metadata, struct rex_ring *r,
+				    unsigned int *committed, unsigned int *discarded)
+{
+	unsigned long cons = *r->consumer;
+	unsigned long prod = __atomic_load_n(r->producer, __ATOMIC_ACQUIRE);
+
+	*committed = *discarded = 0;
+	while (cons < prod) {
+		const unsigned char *hdr = r->data + (cons & (r->size - 1));
+		__u32 len = __atomic_load_n((const __u32 *)hdr, __ATOMIC_ACQUIRE);
+
+		ASSERT_EQ(0, len & BPF_RINGBUF_BUSY_BIT)
+			TH_LOG("record at %lu is still reserved", cons);
+		if (len & BPF_RINGBUF_DISCARD_BIT) {
+			(*discarded)++;
+		} else {
+			EXPECT_EQ(*committed, *(const __u64 *)(hdr + REX_RINGBUF_HDR));
+			(*committed)++;
+		}
+		len &= ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+		cons += (len + REX_RINGBUF_HDR + 7) / 8 * 8;
+	}
+	__atomic_store_n(r->consumer, cons, __ATOMIC_RELEASE);
+}
+#endif /* REX_NO_HARNESS */
 
 /* The run-time budget of Rex programs, in ms. */
 #define REX_BUDGET_SYSCTL	"/proc/sys/kernel/rex_budget_ms"

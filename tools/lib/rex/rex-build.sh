@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# rex-build.sh: build a Rex program written in Rust into a Rex image.
+#
+#   rex-build.sh [-k KBUILD] [-I HDRS] [-C CACHE] [-v] PROG.rs -o PROG.rex
+#   rex-build.sh [-k KBUILD] [-C CACHE] --flags     print the flags and where they came from
+#   rex-build.sh [-k KBUILD] [-C CACHE] --check     can programs be built here?
+#
+# With -k (or REX_KBUILD), a kernel build directory of a kernel configured
+# with CONFIG_RUST=y, programs are built with the kernel's own rustc, target
+# specification and flags (KBUILD_RUSTFLAGS, read from the kernel's
+# Makefile), changed only where a Rex image must differ from kernel code:
+# position independent (relocation model pie), with stack probes (the
+# kernel's target has none), with overflow checks.  Without one, the
+# built-in target x86_64-unknown-none of the same rustc is used with the
+# equivalent flags: soft float, no red zone, kernel code model, frame
+# pointers, IBT landing pads, no jump tables.
+#
+# core, compiler_builtins (tools/lib/rex/compiler_builtins.rs) and the crate
+# "rex" are built once per rustc and flags into the cache (-C, REX_RUST_CACHE,
+# default ~/.cache/rex-rust).  The program crate is then checked by clippy
+# (the disallowed methods and types of tools/lib/rex/clippy.toml: the ways
+# to keep a resource guard from releasing what it holds), compiled with
+# unsafe code forbidden, no language features and no crate but core and rex
+# in reach, and linked into an ELF64 shared object like the C-built images.
+# HDRS (-I, default KBUILD/usr/include or the source tree's usr/include) holds
+# the installed uapi headers that bindgen reads.
+set -euo pipefail
+
+LIBREX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KBUILD=${REX_KBUILD:-}
+HDRS=${REX_HDRS:-}
+CACHE=${REX_RUST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rex-rust}
+RUSTC=${RUSTC:-rustc}
+BINDGEN=${BINDGEN:-bindgen}
+CLIPPY=${CLIPPY_DRIVER:-clippy-driver}
+REX_CC=${REX_CC:-gcc}
+VERBOSE=0
+MODE=build
+SRC=
+OUT=
+
+die() { printf 'rex-build.sh: %s\n' "$*" >&2; exit 1; }
+run() {
+	[ "$VERBOSE" = 0 ] || printf '  %s\n' "$*" >&2
+	"$@"
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	-k) KBUILD=$2; shift 2 ;;
+	-I) HDRS=$2; shift 2 ;;
+	-C) CACHE=$2; shift 2 ;;
+	-o) OUT=$2; shift 2 ;;
+	-v) VERBOSE=1; shift ;;
+	--flags) MODE=flags; shift ;;
+	--check) MODE=check; shift ;;
+	-h|--help) sed -n '3,8p' "$0" | sed 's/^# \?//'; exit 0 ;;
+	-*) die "unknown option $1" ;;
+	*) SRC=$1; shift ;;
+	esac
+done
+
+# The flags: from the kernel build, or the fallback.
+FLAGS=()
+ORIGIN=
+TARGET_JSON=
+kernel_flags() {
+	local out line llvm=()
+	# The toolchain the kernel was configured with, or its Makefile
+	# would see a changed compiler.
+	! grep -qx 'CONFIG_CC_IS_CLANG=y' "$KBUILD/.config" || llvm=(LLVM=1)
+	# A clean environment: run from a make (kselftest), the caller's
+	# MAKEFLAGS and exported variables (O=, ...) would reach the kernel's
+	# Makefile.
+	out=$(cd "$KBUILD" && env -i PATH="$PATH" HOME="${HOME:-/}" \
+		make -s --no-print-directory -f Makefile -f "$LIBREX_DIR/rust-flags.mk" \
+		"${llvm[@]}" rex-rust-flags 2>/dev/null) ||
+		die "cannot read the Rust flags of the kernel build in $KBUILD"
+	while IFS= read -r line; do
+		case $line in
+		RUSTC=*) RUSTC=${line#RUSTC=} ;;
+		BINDGEN=*) BINDGEN=${line#BINDGEN=} ;;
+		FLAGS=*) read -ra FLAGS <<< "${line#FLAGS=}" ;;
+		esac
+	done <<< "$out"
+	[ ${#FLAGS[@]} -gt 0 ] || die "the kernel build in $KBUILD has no Rust flags"
+}
+
+# The kernel's target, with the stack probes a Rex image needs: a frame
+# larger than a page must touch it page by page, or it could jump over the
+# guard page below the Rex stack.
+rex_target() {
+	local kernel_json=$1 out=$2
+	python3 - "$kernel_json" "$out" <<'EOF'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+spec["stack-probes"] = {"kind": "inline"}
+json.dump(spec, open(sys.argv[2] + ".tmp", "w"), indent=4, sort_keys=True)
+EOF
+	mv "$out.tmp" "$out"
+}
+
+setup_flags() {
+	local f kept=() json
+	if [ -n "$KBUILD" ] && grep -qx 'CONFIG_RUST=y' "$KBUILD/.config" 2>/dev/null; then
+		kernel_flags
+		ORIGIN="kernel build $KBUILD"
+		for f in "${FLAGS[@]}"; do
+			case $f in
+			--target=*)
+				json=${f#--target=}
+				case $json in /*) ;; *) json=$KBUILD/$json ;; esac
+				TARGET_JSON=$json ;;
+			# Kernel objects are linked into vmlinux; an image is
+			# position independent and self-contained.
+			-Crelocation-model=*|-Zfunction-sections=*) ;;
+			--remap-path-prefix=*|--remap-path-scope=*) ;;
+			# Lints for the kernel's own crates.
+			-W*|-D*|-A*) ;;
+			# Thunks are imports of the kernel's __x86_return_thunk
+			# and __x86_indirect_thunk_*, which the loader does not
+			# resolve yet: the image would not load.
+			-Zfunction-return=thunk-extern|-Zretpoline*)
+				die "the kernel build uses $f; Rex images cannot import its thunks yet" ;;
+			*) kept+=("$f") ;;
+			esac
+		done
+		[ -n "$TARGET_JSON" ] && [ -f "$TARGET_JSON" ] ||
+			die "the kernel build in $KBUILD has no target specification"
+		FLAGS=("${kept[@]}")
+	else
+		[ -z "$KBUILD" ] || [ -f "$KBUILD/.config" ] ||
+			die "$KBUILD is not a kernel build directory"
+		ORIGIN="fallback (no kernel build with CONFIG_RUST=y)"
+		FLAGS=(--edition=2021 -Cpanic=abort -Cembed-bitcode=n -Clto=n
+		       -Cforce-unwind-tables=n -Ccodegen-units=1
+		       -Csymbol-mangling-version=v0 -Zcf-protection=branch
+		       -Zno-jump-tables -Ctarget-cpu=x86-64 -Ztune-cpu=generic
+		       -Cno-redzone=y -Ccode-model=kernel -Copt-level=2
+		       -Cforce-frame-pointers=y)
+	fi
+	# What a Rex image needs on top.
+	FLAGS+=(-Crelocation-model=pie -Zfunction-sections=y -Coverflow-checks=y
+		-Cdebug-assertions=y -Cpanic=abort)
+}
+
+# Where the target specification and the built crates go: one directory
+# per rustc and flags.
+setup_cache() {
+	local key
+	command -v "$RUSTC" >/dev/null || die "no rustc ($RUSTC) found"
+	key=$({ "$RUSTC" -vV; echo "${FLAGS[*]}"; [ -z "$TARGET_JSON" ] || cat "$TARGET_JSON"; } |
+		sha256sum | cut -c1-16)
+	DIR=$CACHE/$key
+	mkdir -p "$DIR"
+	if [ -n "$TARGET_JSON" ]; then
+		[ -f "$DIR/rex-x86_64.json" ] || rex_target "$TARGET_JSON" "$DIR/rex-x86_64.json"
+		TARGET=(--target="$DIR/rex-x86_64.json")
+	else
+		TARGET=(--target=x86_64-unknown-none)
+	fi
+}
+
+sysroot_src() {
+	local src
+	src=$("$RUSTC" --print sysroot)/lib/rustlib/src/rust/library
+	[ -f "$src/core/src/lib.rs" ] || die "no Rust library sources (rust-src) for $RUSTC in $src"
+	echo "$src"
+}
+
+rustc_lib() {
+	RUSTC_BOOTSTRAP=1 run "$RUSTC" "${FLAGS[@]}" "${TARGET[@]}" -L "$DIR" "$@"
+}
+
+# core and compiler_builtins, once; the lock keeps parallel builds out.
+build_runtime() {
+	exec 8>"$DIR/.lock"
+	flock 8
+	if [ ! -f "$DIR/libcore.rlib" ]; then
+		rustc_lib --crate-type rlib --crate-name core --cap-lints=allow \
+			--cfg no_fp_fmt_parse -o "$DIR/libcore.rlib" \
+			"$(sysroot_src)/core/src/lib.rs"
+	fi
+	if [ ! -f "$DIR/libcompiler_builtins.rlib" ] ||
+	   [ "$LIBREX_DIR/compiler_builtins.rs" -nt "$DIR/libcompiler_builtins.rlib" ]; then
+		rustc_lib --crate-type rlib --crate-name compiler_builtins \
+			-o "$DIR/libcompiler_builtins.rlib" "$LIBREX_DIR/compiler_builtins.rs"
+	fi
+	flock -u 8
+}
+
+hdrs() {
+	if [ -n "$HDRS" ]; then
+		echo "$HDRS"
+	elif [ -n "$KBUILD" ] && [ -d "$KBUILD/usr/include/linux" ]; then
+		echo "$KBUILD/usr/include"
+	else
+		echo "$LIBREX_DIR/../../../usr/include"
+	fi
+}
+
+# What bindgen takes from the headers for the crate rex.
+BINDGEN_TYPES='rex_.*|bpf_spin_lock|pt_regs|sk_buff|xdp_action|bpf_map_type|bpf_prog_type'
+BINDGEN_VARS='REX_.*|BPF_ANY|BPF_NOEXIST|BPF_EXIST|BPF_F_CURRENT_CPU|BPF_F_USER_STACK'
+BINDGEN_VARS+='|BPF_F_REUSE_STACKID|TC_ACT_.*|EINVAL'
+
+# The crate rex, rebuilt when its sources or the headers change.
+build_rex() {
+	local h newest
+	h=$(hdrs)
+	[ -f "$h/linux/rex.h" ] ||
+		die "no uapi headers with linux/rex.h in $h (make headers_install)"
+	exec 8>"$DIR/.lock"
+	flock 8
+	newest=
+	if [ -f "$DIR/librex.rlib" ]; then
+		newest=$(find "$LIBREX_DIR/src" "$LIBREX_DIR/rex_helpers.h" \
+			"$LIBREX_DIR/rex_bindings.h" "$h/linux/rex.h" "$h/linux/bpf.h" \
+			-newer "$DIR/librex.rlib" | head -n1)
+	fi
+	if [ ! -f "$DIR/librex.rlib" ] || [ -n "$newest" ]; then
+		command -v "$BINDGEN" >/dev/null || die "no bindgen ($BINDGEN) found"
+		run "$BINDGEN" "$LIBREX_DIR/rex_bindings.h" -o "$DIR/rex_bindings.rs" \
+			--use-core --ctypes-prefix core::ffi --no-layout-tests \
+			--no-doc-comments --enable-function-attribute-detection \
+			--allowlist-function 'bpf_.*|rex_panic' \
+			--allowlist-type "$BINDGEN_TYPES" --allowlist-var "$BINDGEN_VARS" \
+			-- -nostdinc -isystem "$h" -I "$LIBREX_DIR" -target x86_64-linux-gnu
+		OUT_DIR=$DIR rustc_lib --crate-type rlib --crate-name rex \
+			-o "$DIR/librex.rlib" "$LIBREX_DIR/src/lib.rs"
+	fi
+	flock -u 8
+}
+
+# The program crate: clippy first, for its readable refusals, then rustc.
+PROG_FLAGS=(-Funsafe_code -Zallow-features= -Dwarnings -Amissing_docs)
+build_prog() {
+	local obj=$1 exports
+	command -v "$CLIPPY" >/dev/null ||
+		die "no clippy-driver ($CLIPPY) found: it enforces the accepted subset of Rust"
+	CLIPPY_CONF_DIR=$LIBREX_DIR RUSTC_BOOTSTRAP=1 run "$CLIPPY" "${FLAGS[@]}" "${TARGET[@]}" \
+		"${PROG_FLAGS[@]}" -Dclippy::disallowed_methods -Dclippy::disallowed_types \
+		-L "$DIR" --extern rex \
+		--crate-type lib --crate-name "$NAME" --emit=metadata -o "$obj.rmeta" "$SRC"
+	RUSTC_BOOTSTRAP=1 run "$RUSTC" "${FLAGS[@]}" "${TARGET[@]}" "${PROG_FLAGS[@]}" \
+		-L "$DIR" --extern rex --crate-type lib --crate-name "$NAME" --emit=obj \
+		-o "$obj" "$SRC"
+}
+
+# Link like the C-built images: a position-independent shared object that
+# exports only the entry points (the non-Rust symbols the program defines),
+# with RELRO, no executable stack and text on pages of its own.
+link() {
+	local obj=$1 ver=$2
+	exports=$(nm --defined-only -g "$obj" | awk '$2 == "T" && $3 !~ /^_R/ { print $3 }')
+	[ -n "$exports" ] || die "$SRC declares no program (rex::xdp!, rex::kprobe!, ...)"
+	{ echo '{ global:'; printf '\t%s;\n' $exports; echo 'local: *; };'; } > "$ver"
+	run "$REX_CC" -nostdlib -shared -o "$OUT" "$obj" -Wl,--start-group \
+		"$DIR/librex.rlib" "$DIR/libcore.rlib" "$DIR/libcompiler_builtins.rlib" \
+		-Wl,--end-group \
+		-Wl,--version-script="$ver",--gc-sections,-T,"$LIBREX_DIR/rex-image.lds" \
+		-Wl,-z,relro,-z,now,-z,noexecstack,-z,separate-code \
+		-Wl,-z,max-page-size=4096,--build-id=none,--hash-style=gnu
+}
+
+setup_flags
+setup_cache
+case $MODE in
+flags)
+	echo "# origin: $ORIGIN"
+	echo "# rustc: $(command -v "$RUSTC") ($("$RUSTC" --version))"
+	echo "${FLAGS[*]} ${TARGET[*]}"
+	exit 0 ;;
+check)
+	command -v "$CLIPPY" >/dev/null || die "no clippy-driver ($CLIPPY) found"
+	command -v "$BINDGEN" >/dev/null || die "no bindgen ($BINDGEN) found"
+	sysroot_src >/dev/null
+	build_runtime
+	build_rex
+	echo "ok: $ORIGIN"
+	exit 0 ;;
+esac
+
+[ -n "$SRC" ] && [ -f "$SRC" ] || die "no program source given (rex-build.sh PROG.rs -o PROG.rex)"
+[ -n "$OUT" ] || OUT=${SRC%.rs}.rex
+NAME=$(basename "${SRC%.rs}" | tr -c 'a-zA-Z0-9_\n' _)
+build_runtime
+build_rex
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+build_prog "$tmp/$NAME.o"
+link "$tmp/$NAME.o" "$tmp/exports.ver"

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The helpers of the Rex allowlist, behind safe interfaces.  Map, ring
+//! buffer, spin lock and context helpers are methods of their types
+//! ([`crate::map`], [`crate::SpinLock`], [`crate::ctx`]).
+
+use core::ffi::{c_char, c_void};
+use core::mem::size_of;
+
+use crate::bindings as b;
+use crate::pod::{self, Pod};
+
+pub use crate::ctx::Error;
+
+fn check(ret: core::ffi::c_long) -> Result<usize, Error> {
+    if ret < 0 {
+        Err(Error(ret))
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+/// Nanoseconds since boot, not counting suspend (`CLOCK_MONOTONIC`).
+pub fn ktime_get_ns() -> u64 {
+    // SAFETY: no arguments.
+    unsafe { b::bpf_ktime_get_ns() }
+}
+
+/// Nanoseconds since boot, counting suspend (`CLOCK_BOOTTIME`).
+pub fn ktime_get_boot_ns() -> u64 {
+    // SAFETY: no arguments.
+    unsafe { b::bpf_ktime_get_boot_ns() }
+}
+
+/// The CPU the program runs on.
+pub fn smp_processor_id() -> u32 {
+    // SAFETY: no arguments.
+    unsafe { b::bpf_get_smp_processor_id() }
+}
+
+/// A pseudo-random number.
+pub fn prandom_u32() -> u32 {
+    // SAFETY: no arguments.
+    unsafe { b::bpf_get_prandom_u32() }
+}
+
+/// The current task's process (tgid) and thread (pid) ids.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PidTgid {
+    /// Process id, what user space calls the pid.
+    pub tgid: u32,
+    /// Thread id.
+    pub pid: u32,
+}
+
+/// The current task's ids.
+pub fn current_pid_tgid() -> PidTgid {
+    // SAFETY: no arguments.
+    let v = unsafe { b::bpf_get_current_pid_tgid() };
+    PidTgid {
+        tgid: (v >> 32) as u32,
+        pid: v as u32,
+    }
+}
+
+/// The current task's user and group ids, `(uid, gid)`.
+pub fn current_uid_gid() -> (u32, u32) {
+    // SAFETY: no arguments.
+    let v = unsafe { b::bpf_get_current_uid_gid() };
+    (v as u32, (v >> 32) as u32)
+}
+
+/// The address of the current task's `struct task_struct`, as a number:
+/// only [`probe_read_kernel`] can read through it.
+pub fn current_task() -> u64 {
+    // SAFETY: no arguments.
+    unsafe { b::bpf_get_current_task() }
+}
+
+/// The current task's name (`comm`), NUL-padded.
+pub fn current_comm() -> [u8; 16] {
+    let mut comm = [0u8; 16];
+    // SAFETY: the helper writes at most 16 bytes.
+    unsafe { b::bpf_get_current_comm(comm.as_mut_ptr() as *mut c_void, comm.len() as u32) };
+    comm
+}
+
+/// A `T` read from kernel address `addr`; an error if it faults.
+pub fn probe_read_kernel<T: Pod + Default>(addr: u64) -> Result<T, Error> {
+    let mut v = T::default();
+    // SAFETY: the helper writes at most size_of::<T>() bytes into v, any
+    // bytes of which make a T, and reads addr without faulting.
+    check(unsafe {
+        b::bpf_probe_read_kernel(
+            v.as_bytes_ptr(),
+            size_of::<T>() as u32,
+            addr as *const c_void,
+        )
+    })?;
+    Ok(v)
+}
+
+/// A `T` read from user address `addr` of the current task.
+pub fn probe_read_user<T: Pod + Default>(addr: u64) -> Result<T, Error> {
+    let mut v = T::default();
+    // SAFETY: as for probe_read_kernel().
+    check(unsafe {
+        b::bpf_probe_read_user(
+            v.as_bytes_ptr(),
+            size_of::<T>() as u32,
+            addr as *const c_void,
+        )
+    })?;
+    Ok(v)
+}
+
+/// Copy the NUL-terminated kernel string at `addr` into `buf`; the length
+/// copied, NUL included.
+pub fn probe_read_kernel_str(addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
+    // SAFETY: the helper writes at most buf.len() bytes.
+    check(unsafe {
+        b::bpf_probe_read_kernel_str(
+            buf.as_mut_ptr() as *mut c_void,
+            buf.len() as u32,
+            addr as *const c_void,
+        )
+    })
+}
+
+/// Copy the NUL-terminated user string at `addr` into `buf`; the length
+/// copied, NUL included.
+pub fn probe_read_user_str(addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
+    // SAFETY: the helper writes at most buf.len() bytes.
+    check(unsafe {
+        b::bpf_probe_read_user_str(
+            buf.as_mut_ptr() as *mut c_void,
+            buf.len() as u32,
+            addr as *const c_void,
+        )
+    })
+}
+
+/// Redirect the packet to the device `ifindex` (return
+/// [`crate::XdpAction::Redirect`] or [`crate::TcAction::Redirect`]).
+pub fn redirect(ifindex: u32, flags: u64) -> Result<(), Error> {
+    // SAFETY: plain values.
+    check(unsafe { b::bpf_redirect(ifindex, flags) }).map(|_| ())
+}
+
+/// `bpf_trace_printk()`: use [`crate::printk!`], which adds the NUL and
+/// takes up to three integer arguments.
+#[doc(hidden)]
+pub fn trace_printk(fmt: &[u8], args: &[u64]) -> Result<usize, Error> {
+    let a = |i: usize| args.get(i).copied().unwrap_or(0);
+
+    if fmt.last() != Some(&0) {
+        return Err(Error(-(b::EINVAL as i64)));
+    }
+    // SAFETY: fmt is NUL-terminated and fmt.len() long; the kernel reads
+    // as many arguments as the format has conversions, at most three.
+    check(unsafe {
+        b::bpf_trace_printk(
+            fmt.as_ptr() as *const c_char,
+            fmt.len() as u32,
+            a(0),
+            a(1),
+            a(2),
+        )
+    })
+}
+
+trait AsBytesPtr {
+    fn as_bytes_ptr(&mut self) -> *mut c_void;
+}
+
+impl<T: Pod> AsBytesPtr for T {
+    fn as_bytes_ptr(&mut self) -> *mut c_void {
+        pod::bytes_mut(self).as_mut_ptr() as *mut c_void
+    }
+}

@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Typed BPF maps.
+//!
+//! Declare a map with [`crate::map!`]; the kernel creates nothing itself:
+//! the loader creates each map from the description the macro puts into
+//! the image and passes it at load time.  Values are handed out as shared
+//! references, because other CPUs and other programs use the same value at
+//! the same time: a value that the program changes in place holds atomics
+//! (`core::sync::atomic`) or a [`crate::SpinLock`].  Whole values are
+//! written with `set`/`insert`.
+
+use core::ffi::c_void;
+use core::marker::PhantomData;
+use core::mem::size_of;
+use core::ops::{Deref, DerefMut};
+
+use crate::__private::{name, rex_map_def, MapSym};
+use crate::bindings as b;
+use crate::pod::{Plain, Pod};
+
+/// A failed map operation: the negative errno the helper returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Error(pub i64);
+
+/// `Ok` for a helper's return value of 0, else [`Error`].
+fn check(ret: core::ffi::c_long) -> Result<(), Error> {
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(Error(ret))
+    }
+}
+
+/// Update flags of [`Hash::insert`] and [`Array::set`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Update {
+    /// Create the entry or replace it.
+    Any,
+    /// Only create the entry.
+    NoExist,
+    /// Only replace the entry.
+    Exist,
+}
+
+impl Update {
+    fn flags(self) -> u64 {
+        (match self {
+            Update::Any => b::BPF_ANY,
+            Update::NoExist => b::BPF_NOEXIST,
+            Update::Exist => b::BPF_EXIST,
+        }) as u64
+    }
+}
+
+const fn def(
+    map_type: u32,
+    key: usize,
+    value: usize,
+    max: u32,
+    n: [core::ffi::c_char; 16],
+) -> rex_map_def {
+    rex_map_def {
+        map_type,
+        key_size: key as u32,
+        value_size: value as u32,
+        max_entries: max,
+        map_flags: 0,
+        reserved: 0,
+        name: n,
+    }
+}
+
+fn lookup<'a, K, V>(map: MapSym, key: &K) -> Option<&'a V> {
+    // SAFETY: the map's key and value sizes are those of K and V (the
+    // kernel checked the image's description against the map at load);
+    // the helper reads the key and returns NULL or a value valid, and
+    // suitably aligned, until the program returns; the program cannot
+    // keep the reference past its run (no statics can hold it: values
+    // are only Sync if V is, and references are not 'static to the
+    // caller of a program's entry, which returns).
+    unsafe {
+        let v = b::bpf_map_lookup_elem(map.0 as *mut c_void, key as *const K as *const c_void);
+        (v as *const V).as_ref()
+    }
+}
+
+fn update<K, V>(map: MapSym, key: &K, value: &V, flags: u64) -> Result<(), Error> {
+    // SAFETY: key and value are as large as the map's key and value.
+    check(unsafe {
+        b::bpf_map_update_elem(
+            map.0 as *mut c_void,
+            key as *const K as *const c_void,
+            value as *const V as *const c_void,
+            flags,
+        )
+    })
+}
+
+fn delete<K>(map: MapSym, key: &K) -> Result<(), Error> {
+    // SAFETY: key is as large as the map's key.
+    check(unsafe { b::bpf_map_delete_elem(map.0 as *mut c_void, key as *const K as *const c_void) })
+}
+
+macro_rules! map_type {
+    ($(#[$doc:meta])* $ty:ident < $($p:ident),* > , $map_type:expr, $key:ty, $value:ty) => {
+        $(#[$doc])*
+        pub struct $ty<$($p),*> {
+            sym: MapSym,
+            _t: PhantomData<fn() -> ($($p,)*)>,
+        }
+
+        impl<$($p),*> $ty<$($p),*> {
+            #[doc(hidden)]
+            pub const fn new(sym: MapSym) -> Self {
+                Self { sym, _t: PhantomData }
+            }
+
+            #[doc(hidden)]
+            pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32) -> rex_map_def {
+                def($map_type, size_of::<$key>(), size_of::<$value>(), max_entries, name)
+            }
+
+            /// The map, as the helpers take it.
+            #[allow(dead_code)]
+            pub(crate) fn ptr(&self) -> *mut c_void {
+                self.sym.0 as *mut c_void
+            }
+        }
+    };
+}
+
+map_type!(
+    /// `BPF_MAP_TYPE_ARRAY` of `V`, indexed by `u32`.
+    Array<V>, b::bpf_map_type_BPF_MAP_TYPE_ARRAY, u32, V
+);
+map_type!(
+    /// `BPF_MAP_TYPE_PERCPU_ARRAY`: each CPU has its own `V` at every index.
+    PerCpuArray<V>, b::bpf_map_type_BPF_MAP_TYPE_PERCPU_ARRAY, u32, V
+);
+map_type!(
+    /// `BPF_MAP_TYPE_HASH` from `K` to `V`.
+    Hash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_HASH, K, V
+);
+map_type!(
+    /// `BPF_MAP_TYPE_PERCPU_HASH` from `K` to `V`.
+    PerCpuHash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_PERCPU_HASH, K, V
+);
+map_type!(
+    /// `BPF_MAP_TYPE_RINGBUF`; the entry count is the size in bytes.
+    RingBuf<>, b::bpf_map_type_BPF_MAP_TYPE_RINGBUF, (), ()
+);
+map_type!(
+    /// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`, one perf buffer per CPU.
+    PerfEventArray<>, b::bpf_map_type_BPF_MAP_TYPE_PERF_EVENT_ARRAY, u32, u32
+);
+/// `BPF_MAP_TYPE_STACK_TRACE` for [`StackTrace::stack_id`], `N` addresses deep.
+pub struct StackTrace<const N: usize> {
+    sym: MapSym,
+}
+
+impl<const N: usize> StackTrace<N> {
+    /// [`StackTrace::stack_id`] flag: the user stack, not the kernel's.
+    pub const USER_STACK: u64 = b::BPF_F_USER_STACK as u64;
+    /// [`StackTrace::stack_id`] flag: a stack whose hash collides with a
+    /// stored one replaces it (else the call fails with `-EEXIST`).
+    pub const REUSE_STACKID: u64 = b::BPF_F_REUSE_STACKID as u64;
+
+    #[doc(hidden)]
+    pub const fn new(sym: MapSym) -> Self {
+        Self { sym }
+    }
+
+    #[doc(hidden)]
+    pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32) -> rex_map_def {
+        def(
+            b::bpf_map_type_BPF_MAP_TYPE_STACK_TRACE,
+            size_of::<u32>(),
+            size_of::<[u64; N]>(),
+            max_entries,
+            name,
+        )
+    }
+
+    /// Record the current stack (the kernel's or, with
+    /// [`Self::USER_STACK`], the user stack) and return its id in the map.
+    /// The kernel stack of an event that hit user mode is empty: the call
+    /// fails with `-EFAULT`.
+    pub fn stack_id<C: crate::ctx::Context>(&self, ctx: &C, flags: u64) -> Result<u32, Error> {
+        // SAFETY: ctx is the running program's context.
+        let ret = unsafe { b::bpf_get_stackid(ctx.as_ptr(), self.sym.0 as *mut c_void, flags) };
+        if ret < 0 {
+            Err(Error(ret))
+        } else {
+            Ok(ret as u32)
+        }
+    }
+}
+
+impl<V: Sync> Array<V> {
+    /// The value at `index`, or `None` past the end.
+    pub fn get(&self, index: u32) -> Option<&V> {
+        lookup(self.sym, &index)
+    }
+}
+
+impl<V: Plain> Array<V> {
+    /// Replace the value at `index` with `value`, a `V` or, for atomic
+    /// values, the integer to store.
+    pub fn set<I: Pod>(&self, index: u32, value: &I) -> Result<(), Error> {
+        const { assert!(size_of::<I>() == size_of::<V>(), "value of the wrong size") };
+        update(self.sym, &index, value, Update::Any.flags())
+    }
+}
+
+impl<V: Sync> PerCpuArray<V> {
+    /// This CPU's value at `index`, or `None` past the end.
+    pub fn get(&self, index: u32) -> Option<&V> {
+        lookup(self.sym, &index)
+    }
+}
+
+impl<V: Plain> PerCpuArray<V> {
+    /// Replace this CPU's value at `index` (see [`Array::set`]).
+    pub fn set<I: Pod>(&self, index: u32, value: &I) -> Result<(), Error> {
+        const { assert!(size_of::<I>() == size_of::<V>(), "value of the wrong size") };
+        update(self.sym, &index, value, Update::Any.flags())
+    }
+}
+
+impl<K: Pod, V: Sync> Hash<K, V> {
+    /// The value of `key`, if the map has it.
+    pub fn get(&self, key: &K) -> Option<&V> {
+        lookup(self.sym, key)
+    }
+
+    /// Remove `key`.
+    pub fn remove(&self, key: &K) -> Result<(), Error> {
+        delete(self.sym, key)
+    }
+}
+
+impl<K: Pod, V: Plain> Hash<K, V> {
+    /// Set the value of `key` to `value` (a `V` or, for atomic values,
+    /// the integer to store), as `how` allows.
+    pub fn insert<I: Pod>(&self, key: &K, value: &I, how: Update) -> Result<(), Error> {
+        const { assert!(size_of::<I>() == size_of::<V>(), "value of the wrong size") };
+        update(self.sym, key, value, how.flags())
+    }
+}
+
+impl<K: Pod, V: Sync> PerCpuHash<K, V> {
+    /// This CPU's value of `key`, if the map has it.
+    pub fn get(&self, key: &K) -> Option<&V> {
+        lookup(self.sym, key)
+    }
+
+    /// Remove `key`.
+    pub fn remove(&self, key: &K) -> Result<(), Error> {
+        delete(self.sym, key)
+    }
+}
+
+impl<K: Pod, V: Plain> PerCpuHash<K, V> {
+    /// Set this CPU's value of `key` (see [`Hash::insert`]).
+    pub fn insert<I: Pod>(&self, key: &K, value: &I, how: Update) -> Result<(), Error> {
+        const { assert!(size_of::<I>() == size_of::<V>(), "value of the wrong size") };
+        update(self.sym, key, value, how.flags())
+    }
+}
+
+impl RingBuf {
+    /// Copy `data` into a new record and commit it.
+    pub fn output<T: Pod>(&self, data: &T) -> Result<(), Error> {
+        // SAFETY: the helper copies size_of::<T>() bytes from data.
+        check(unsafe {
+            b::bpf_ringbuf_output(
+                self.ptr(),
+                data as *const T as *mut c_void,
+                size_of::<T>() as u64,
+                0,
+            )
+        })
+    }
+
+    /// Reserve a record for a `T`, initialized to `init`; `None` if the
+    /// buffer is full or the program holds as many resources as the
+    /// kernel's cleanup ledger records.  The record is committed with
+    /// [`RingBufRecord::submit`]; dropped, or held when the program
+    /// panics, it is discarded.
+    pub fn reserve<T: Pod>(&self, init: T) -> Option<RingBufRecord<'_, T>> {
+        // SAFETY: the helper returns NULL or room for size_of::<T>() bytes,
+        // 8-byte aligned, which the program owns until it submits or
+        // discards the record (the kernel discards it if it is not).
+        let p = unsafe { b::bpf_ringbuf_reserve(self.ptr(), size_of::<T>() as u64, 0) } as *mut T;
+        if p.is_null() || core::mem::align_of::<T>() > 8 {
+            if !p.is_null() {
+                // SAFETY: p is the record just reserved.
+                unsafe { b::bpf_ringbuf_discard(p as *mut c_void, 0) };
+            }
+            return None;
+        }
+        // SAFETY: see above; p is valid for a T.
+        unsafe { p.write(init) };
+        Some(RingBufRecord {
+            rec: p,
+            _buf: PhantomData,
+        })
+    }
+}
+
+/// A reserved ring buffer record holding a `T`; discarded on drop.
+pub struct RingBufRecord<'a, T: Pod> {
+    rec: *mut T,
+    _buf: PhantomData<&'a mut T>,
+}
+
+impl<T: Pod> RingBufRecord<'_, T> {
+    /// Commit the record: consumers see it.
+    pub fn submit(self) {
+        let rec = self.rec;
+        core::mem::forget(self);
+        // SAFETY: rec is a reserved record, released exactly once here.
+        unsafe { b::bpf_ringbuf_submit(rec as *mut c_void, 0) };
+    }
+
+    /// Give the record up: consumers skip it.
+    pub fn discard(self) {
+        drop(self);
+    }
+}
+
+impl<T: Pod> Drop for RingBufRecord<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: rec is a reserved record, released exactly once here.
+        unsafe { b::bpf_ringbuf_discard(self.rec as *mut c_void, 0) };
+    }
+}
+
+impl<T: Pod> Deref for RingBufRecord<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        // SAFETY: rec was initialized by reserve() and is the program's.
+        unsafe { &*self.rec }
+    }
+}
+
+impl<T: Pod> DerefMut for RingBufRecord<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as for deref(); self is borrowed mutably.
+        unsafe { &mut *self.rec }
+    }
+}
+
+impl PerfEventArray {
+    /// Send `data` to the perf buffer of this CPU (`BPF_F_CURRENT_CPU`),
+    /// through the context `ctx` of the running program.
+    pub fn output<C: crate::ctx::Context, T: Pod>(&self, ctx: &C, data: &T) -> Result<(), Error> {
+        // SAFETY: the helper copies size_of::<T>() bytes from data; ctx
+        // is the running program's context.
+        check(unsafe {
+            b::bpf_perf_event_output(
+                ctx.as_ptr(),
+                self.ptr(),
+                b::BPF_F_CURRENT_CPU,
+                data as *const T as *mut c_void,
+                size_of::<T>() as u64,
+            )
+        })
+    }
+}
+
+/// The name field of a map description, from the map's name.
+#[doc(hidden)]
+pub const fn map_name(s: &str) -> [core::ffi::c_char; 16] {
+    name(s)
+}

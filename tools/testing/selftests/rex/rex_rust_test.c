@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rex programs written in Rust, built with rex-build.sh (tools/lib/rex): the
+ * samples of samples/rex, each checked end to end at its attach point, and
+ * the faults Rust programs run into (unwrap on None, an index out of
+ * bounds, an arithmetic overflow, unbounded recursion, an endless loop),
+ * each hit while the program holds a ring buffer record and a spin lock
+ * through the crate's guards, and each followed by checks that nothing is
+ * lost.  Without a Rust toolchain where the tests were built the images
+ * are empty and the tests SKIP with the reason.
+ */
+
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <arpa/inet.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/perf_event.h>
+#include <linux/udp.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "rex_test.h"
+#include "rex_net.h"
+
+REX_IMAGE(rust_faults);
+REX_IMAGE(sample_hello);
+REX_IMAGE(sample_syscount);
+REX_IMAGE(sample_errinj);
+REX_IMAGE(sample_xdp_filter);
+REX_IMAGE(sample_tc_marker);
+REX_IMAGE(sample_perf_sampler);
+
+/* "ok: ..." if rex-build.sh could build programs, else why not. */
+REX_TEXT(rust_status, "rust-status");
+
+#define RB_SIZE		4096
+#define TEST_BUDGET_MS	20
+#define NR_CALLS	100
+
+/* Why the Rust tests cannot run here, or NULL. */
+static const char *rust_missing(char *buf, size_t len)
+{
+	const char *why = rex_unsupported();
+
+	if (why)
+		return why;
+	if (!strncmp(rust_status_start, "ok", 2))
+		return NULL;
+	snprintf(buf, len, "Rust programs not built: %.*s",
+		 (int)(rust_status_end - rust_status_start), rust_status_start);
+	return buf;
+}
+
+static __u64 array_get(int fd, __u32 key)
+{
+	__u64 v = ~0ULL;
+
+	rex_map_lookup_elem(fd, &key, &v);
+	return v;
+}
+
+static void array_set(int fd, __u32 key, __u64 v)
+{
+	rex_map_update_elem(fd, &key, &v, 0);
+}
+
+static struct rex_object *load(struct __test_metadata *_metadata, const unsigned char *start,
+			       const unsigned char *end, struct rex_program **prog)
+{
+	struct rex_object *obj = rex_test_load(_metadata, start, end);
+
+	*prog = obj ? rex_object__next_program(obj, NULL) : NULL;
+	return obj;
+}
+
+/* The faults of rust/rust_faults.rs, by CFG[0]. */
+enum fault_mode {
+	FAULT_NONE,
+	FAULT_UNWRAP_NONE,
+	FAULT_INDEX,
+	FAULT_OVERFLOW,
+	FAULT_RECURSION,
+	FAULT_LOOP,
+};
+
+FIXTURE(faults) {
+	struct rex_object *obj;
+	int prog_fd, cfg_fd, out_fd, locked_fd, budget;
+	struct rex_ring rb;
+};
+
+FIXTURE_SETUP(faults)
+{
+	struct rex_program *prog;
+	const char *why;
+	char buf[256];
+
+	self->obj = NULL;
+	self->budget = rex_budget_read();
+	why = rust_missing(buf, sizeof(buf));
+	if (why)
+		SKIP(return, "%s", why);
+	self->obj = load(_metadata, rust_faults_start, rust_faults_end, &prog);
+	self->prog_fd = rex_program__fd(prog);
+	self->cfg_fd = rex_object__find_map_fd_by_name(self->obj, "CFG");
+	self->out_fd = rex_object__find_map_fd_by_name(self->obj, "OUT");
+	self->locked_fd = rex_object__find_map_fd_by_name(self->obj, "LOCKED");
+	rex_ring_open(_metadata, &self->rb, rex_object__find_map_fd_by_name(self->obj, "RB"),
+		      RB_SIZE);
+}
+
+FIXTURE_TEARDOWN(faults)
+{
+	if (self->obj) {
+		rex_budget_set(self->budget);
+		rex_ring_close(&self->rb);
+	}
+	rex_object__close(self->obj);
+}
+
+/* The counter behind LOCKED[0]'s spin lock: the value after the lock word. */
+static __u64 locked_count(struct _test_data_faults *self)
+{
+	__u64 v[2] = { ~0ULL, ~0ULL };
+	__u32 zero = 0;
+
+	rex_map_lookup_elem(self->locked_fd, &zero, v);
+	return v[1];
+}
+
+static unsigned int run(struct _test_data_faults *self, enum fault_mode mode, __u64 x)
+{
+	unsigned char frame[64] = { [12] = 0x08 };
+	unsigned int retval = ~0U;
+
+	array_set(self->cfg_fd, 0, mode);
+	array_set(self->cfg_fd, 1, x);
+	if (rex_test_run(self->prog_fd, frame, sizeof(frame), &retval))
+		return ~0U;
+	return retval;
+}
+
+/*
+ * Run fault @mode (operand @x) twice: each run is left early with XDP_ABORTED
+ * and counted under @counter, the record it held is discarded and not left
+ * pending, the lock it held is free (the next run takes it), and a run
+ * without fault works.
+ */
+static void check_fault(struct __test_metadata *_metadata, struct _test_data_faults *self,
+			enum fault_mode mode, __u64 x, const char *counter, const char *log)
+{
+	unsigned int i, c, d;
+
+	for (i = 1; i <= 2; i++) {
+		__u64 locks = locked_count(self);
+
+		EXPECT_EQ(XDP_ABORTED, run(self, mode, x));
+		EXPECT_EQ(0, array_get(self->out_fd, 0))
+			TH_LOG("the program went on after the fault");
+		EXPECT_EQ(i, rex_fdinfo_value(self->prog_fd, counter));
+		EXPECT_EQ(locks + 1, locked_count(self))
+			TH_LOG("the faulting run did not take the lock");
+		rex_ring_consume(_metadata, &self->rb, &c, &d);
+		EXPECT_EQ(0, c);
+		EXPECT_EQ(1, d);
+
+		EXPECT_EQ(XDP_PASS, run(self, FAULT_NONE, 0));
+		EXPECT_EQ(locks + 2, locked_count(self));
+		rex_ring_consume(_metadata, &self->rb, &c, &d);
+		EXPECT_EQ(1, c);
+		EXPECT_EQ(0, d);
+	}
+	if (log)
+		EXPECT_TRUE(rex_klog_has(log)) TH_LOG("no \"%s\" in the kernel log", log);
+}
+
+TEST_F(faults, baseline)
+{
+	unsigned int c, d;
+
+	EXPECT_EQ(XDP_PASS, run(self, FAULT_NONE, 0));
+	EXPECT_EQ(1, locked_count(self));
+	rex_ring_consume(_metadata, &self->rb, &c, &d);
+	EXPECT_EQ(1, c);
+	EXPECT_EQ(0, d);
+	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
+}
+
+TEST_F(faults, unwrap_none)
+{
+	check_fault(_metadata, self, FAULT_UNWRAP_NONE, 0, "rex_panics",
+		    "panicked: called `Option::unwrap()` on a `None` value (");
+	/* The panic handler adds where the panic was. */
+	EXPECT_TRUE(rex_klog_has("rust_faults.rs:"));
+}
+
+TEST_F(faults, index_out_of_bounds)
+{
+	check_fault(_metadata, self, FAULT_INDEX, 0, "rex_panics",
+		    "panicked: index out of bounds: the len is 4 but the index is 4");
+}
+
+TEST_F(faults, arithmetic_overflow)
+{
+	check_fault(_metadata, self, FAULT_OVERFLOW, 1, "rex_panics",
+		    "panicked: attempt to add with overflow");
+}
+
+TEST_F(faults, unbounded_recursion)
+{
+	check_fault(_metadata, self, FAULT_RECURSION, 0, "rex_stack_overflows",
+		    "overflowed its stack");
+}
+
+/* The loop runs with the spin lock held, so with interrupts disabled. */
+TEST_F(faults, endless_loop)
+{
+	ASSERT_EQ(0, rex_budget_set(TEST_BUDGET_MS));
+	check_fault(_metadata, self, FAULT_LOOP, 0, "rex_timeouts", "ran past its budget");
+}
+
+/* A program of each sample, loaded and attached. */
+FIXTURE(sample) {
+	struct rex_object *obj;
+	struct rex_program *prog;
+	struct rex_link *link;
+	int pfd;
+};
+
+FIXTURE_SETUP(sample)
+{
+	const char *why;
+	char buf[256];
+
+	self->obj = NULL;
+	self->link = NULL;
+	self->pfd = -1;
+	why = rust_missing(buf, sizeof(buf));
+	if (why)
+		SKIP(return, "%s", why);
+}
+
+FIXTURE_TEARDOWN(sample)
+{
+	if (self->link)
+		rex_link__destroy(self->link);
+	if (self->pfd >= 0)
+		close(self->pfd);
+	rex_object__close(self->obj);
+}
+
+static int map_fd(struct _test_data_sample *self, const char *name)
+{
+	return rex_object__find_map_fd_by_name(self->obj, name);
+}
+
+static long sys_getppid(void)
+{
+	return syscall(__NR_getppid);
+}
+
+/* Does the trace buffer hold @text?  (The buffer is cleared first by the caller.) */
+static bool trace_has(const char *text)
+{
+	char path[256], buf[4096];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/trace", rex_tracefs_dir());
+	f = fopen(path, "r");
+	while (f && !found && fgets(buf, sizeof(buf), f))
+		found = strstr(buf, text);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+static void trace_clear(void)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/trace", rex_tracefs_dir());
+	fd = open(path, O_WRONLY | O_TRUNC);
+	if (fd >= 0)
+		close(fd);
+}
+
+/* samples/rex/hello.rs: a line in the trace buffer per system call. */
+TEST_F(sample, hello)
+{
+	char line[64];
+
+	self->obj = load(_metadata, sample_hello_start, sample_hello_end, &self->prog);
+	array_set(map_fd(self, "TARGET"), 0, getpid());
+	trace_clear();
+	self->link = rex_program__attach_tracepoint(self->prog, "raw_syscalls", "sys_enter");
+	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
+	sys_getppid();
+	ASSERT_EQ(0, rex_link__destroy(self->link));
+	self->link = NULL;
+	snprintf(line, sizeof(line), "hello from Rust: system call %d", __NR_getppid);
+	EXPECT_TRUE(trace_has(line)) TH_LOG("no \"%s\" in the trace buffer", line);
+}
+
+/* samples/rex/syscount.rs: this process's system calls are all counted. */
+TEST_F(sample, syscount)
+{
+	__u64 before = 0, after = 0;
+	__u32 me = getpid();
+	int counts, i;
+
+	self->obj = load(_metadata, sample_syscount_start, sample_syscount_end, &self->prog);
+	counts = map_fd(self, "COUNTS");
+	self->link = rex_program__attach_tracepoint(self->prog, "raw_syscalls", "sys_enter");
+	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
+	sys_getppid();
+	ASSERT_EQ(0, rex_map_lookup_elem(counts, &me, &before));
+	for (i = 0; i < NR_CALLS; i++)
+		sys_getppid();
+	/* The lookup is a system call too. */
+	ASSERT_EQ(0, rex_map_lookup_elem(counts, &me, &after));
+	EXPECT_EQ(before + NR_CALLS + 1, after);
+}
+
+/* samples/rex/errinj.rs: getppid fails with the chosen errno, for us only. */
+TEST_F(sample, errinj)
+{
+	long ppid = sys_getppid();
+	int cfg, i;
+
+	if (!rex_have_kprobe_pmu())
+		SKIP(return, "no kprobe PMU");
+	self->obj = load(_metadata, sample_errinj_start, sample_errinj_end, &self->prog);
+	cfg = map_fd(self, "CFG");
+	array_set(cfg, 0, getpid());
+	array_set(cfg, 1, EACCES);
+	self->link = rex_program__attach_kprobe(self->prog, false, "__x64_sys_getppid");
+	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
+	for (i = 0; i < NR_CALLS; i++) {
+		errno = 0;
+		EXPECT_EQ(-1, sys_getppid());
+		EXPECT_EQ(EACCES, errno);
+	}
+	ASSERT_EQ(0, rex_link__destroy(self->link));
+	self->link = NULL;
+	EXPECT_EQ(ppid, sys_getppid());
+	EXPECT_EQ(NR_CALLS, array_get(cfg, 2));
+}
+
+/* An IPv4 frame from @src of protocol @proto; UDP to @port. */
+static size_t ipv4_frame(unsigned char *buf, size_t len, __u8 proto, __u16 port)
+{
+	struct ethhdr *eth = (struct ethhdr *)buf;
+	struct iphdr *ip = (struct iphdr *)(eth + 1);
+	struct udphdr *udp = (struct udphdr *)(ip + 1);
+
+	memset(buf, 0, len);
+	memset(eth->h_dest, 0xff, ETH_ALEN);
+	eth->h_source[0] = 0x02;
+	eth->h_proto = htons(ETH_P_IP);
+	ip->version = 4;
+	ip->ihl = 5;
+	ip->ttl = 64;
+	ip->protocol = proto;
+	ip->tot_len = htons(len - sizeof(*eth));
+	ip->saddr = htonl(0x0a000001);
+	ip->daddr = htonl(0x0a000002);
+	udp->dest = htons(port);
+	udp->len = htons(len - sizeof(*eth) - sizeof(*ip));
+	return len;
+}
+
+static int send_frame(int fd, int ifindex, const void *frame, size_t len)
+{
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET,
+		.sll_ifindex = ifindex,
+		.sll_halen = ETH_ALEN,
+		.sll_protocol = htons(ETH_P_IP),
+	};
+
+	memset(to.sll_addr, 0xff, ETH_ALEN);
+	return sendto(fd, frame, len, 0, (struct sockaddr *)&to, sizeof(to)) == (ssize_t)len;
+}
+
+/* A veth pair in a network namespace of our own. */
+static void veth_pair(struct __test_metadata *_metadata, int *rx, int *tx)
+{
+	int err = rex_net_enter_netns();
+
+	if (err)
+		SKIP(return, "no network namespace: %s", strerror(-err));
+	err = rex_veth_setup("rexrrx", "rexrtx", rx, tx);
+	ASSERT_EQ(0, err) TH_LOG("veth: %s", strerror(-err));
+}
+
+/*
+ * samples/rex/xdp_filter.rs on the receiving end of a veth pair: UDP to
+ * the blocked port is dropped, other UDP and ICMP pass, every frame is
+ * counted under its protocol.
+ */
+TEST_F(sample, xdp_filter)
+{
+	int rx = 0, tx = 0, send_fd, recv_fd, proto, cfg, i;
+	unsigned char frame[64];
+
+	self->obj = load(_metadata, sample_xdp_filter_start, sample_xdp_filter_end, &self->prog);
+	proto = map_fd(self, "PROTO");
+	cfg = map_fd(self, "CFG");
+	array_set(cfg, 0, 7777);
+	veth_pair(_metadata, &rx, &tx);
+	if (!rx)
+		return;
+	self->link = rex_program__attach_xdp(self->prog, rx);
+	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
+	send_fd = rex_packet_socket(tx, 0);
+	recv_fd = rex_packet_socket(rx, ETH_P_IP);
+	ASSERT_LE(0, send_fd);
+	ASSERT_LE(0, recv_fd);
+	for (i = 0; i < 10; i++) {
+		ASSERT_TRUE(send_frame(send_fd, tx, frame, ipv4_frame(frame, sizeof(frame),
+								      IPPROTO_UDP, 7777)));
+		ASSERT_TRUE(send_frame(send_fd, tx, frame, ipv4_frame(frame, sizeof(frame),
+								      IPPROTO_UDP, 53)));
+		ASSERT_TRUE(send_frame(send_fd, tx, frame, ipv4_frame(frame, sizeof(frame),
+								      IPPROTO_ICMP, 0)));
+	}
+	EXPECT_EQ(20, rex_count_frames(recv_fd, 300));
+	EXPECT_EQ(20, array_get(proto, IPPROTO_UDP));
+	EXPECT_EQ(10, array_get(proto, IPPROTO_ICMP));
+	EXPECT_EQ(10, array_get(cfg, 1));
+	close(send_fd);
+	close(recv_fd);
+}
+
+/*
+ * samples/rex/tc_marker.rs at the egress of a veth end: frames arrive at
+ * the other end with the DSCP set and a valid header checksum.
+ */
+TEST_F(sample, tc_marker)
+{
+	int rx = 0, tx = 0, send_fd, recv_fd, cfg, i, got = 0;
+	unsigned char frame[64], in[ETH_FRAME_LEN];
+	struct iphdr *ip = (struct iphdr *)(in + ETH_HLEN);
+
+	self->obj = load(_metadata, sample_tc_marker_start, sample_tc_marker_end, &self->prog);
+	cfg = map_fd(self, "CFG");
+	array_set(cfg, 0, 46);		/* EF */
+	veth_pair(_metadata, &rx, &tx);
+	if (!rx)
+		return;
+	self->link = rex_program__attach_tcx(self->prog, tx, BPF_TCX_EGRESS);
+	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
+	send_fd = rex_packet_socket(tx, 0);
+	recv_fd = rex_packet_socket(rx, ETH_P_IP);
+	ASSERT_LE(0, send_fd);
+	ASSERT_LE(0, recv_fd);
+	for (i = 0; i < 5; i++)
+		ASSERT_TRUE(send_frame(send_fd, tx, frame, ipv4_frame(frame, sizeof(frame),
+								      IPPROTO_UDP, 9)));
+	for (i = 0; i < 50 && got < 5; i++) {
+		__u32 sum = 0;
+		int j;
+
+		if (recv(recv_fd, in, sizeof(in), 0) < (ssize_t)(ETH_HLEN + sizeof(*ip))) {
+			usleep(10000);
+			continue;
+		}
+		got++;
+		EXPECT_EQ(46 << 2, ip->tos);
+		for (j = 0; j < 10; j++)
+			sum += ntohs(((__u16 *)ip)[j]);
+		while (sum > 0xffff)
+			sum = (sum & 0xffff) + (sum >> 16);
+		EXPECT_EQ(0xffff, sum) TH_LOG("bad IPv4 header checksum");
+	}
+	EXPECT_EQ(5, got);
+	EXPECT_EQ(5, array_get(cfg, 1));
+	close(send_fd);
+	close(recv_fd);
+}
+
+static void spin_ms(int ms)
+{
+	struct timespec start, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	now = start;
+	while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms)
+		clock_gettime(CLOCK_MONOTONIC, &now);
+}
+
+/*
+ * samples/rex/perf_sampler.rs on a cpu-clock event of this CPU, which
+ * spins in user space: samples are counted per stack, and the stacks are
+ * in the stack map.
+ */
+TEST_F(sample, perf_sampler)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = 1000000,
+		.disabled = 1,
+	};
+	__u64 total = 0, n, ips[32];
+	int counts, stacks, stacked = 0;
+	__u32 key, next, *prev = NULL;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(sched_getcpu(), &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	self->pfd = syscall(__NR_perf_event_open, &attr, -1, sched_getcpu(), -1,
+			    PERF_FLAG_FD_CLOEXEC);
+	ASSERT_LE(0, self->pfd) TH_LOG("perf_event_open: %s", strerror(errno));
+	self->obj = load(_metadata, sample_perf_sampler_start, sample_perf_sampler_end,
+			 &self->prog);
+	counts = map_fd(self, "COUNTS");
+	stacks = map_fd(self, "STACKS");
+	self->link = rex_program__attach_perf_event(self->prog, self->pfd);
+	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->pfd, PERF_EVENT_IOC_ENABLE, 0));
+	spin_ms(200);
+	ASSERT_EQ(0, ioctl(self->pfd, PERF_EVENT_IOC_DISABLE, 0));
+
+	while (!rex_map_get_next_key(counts, prev, &next)) {
+		key = next;
+		prev = &key;
+		ASSERT_EQ(0, rex_map_lookup_elem(counts, &key, &n));
+		total += n;
+		if (key != ~0U && !rex_map_lookup_elem(stacks, &key, ips) && ips[0])
+			stacked++;
+	}
+	TH_LOG("%llu samples, %d stacks", (unsigned long long)total, stacked);
+	EXPECT_LT(10, total);
+	EXPECT_LT(0, stacked);
+}
+
+TEST_HARNESS_MAIN
