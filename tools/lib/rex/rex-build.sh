@@ -123,7 +123,8 @@ setup_flags() {
 			# and __x86_indirect_thunk_*, which the loader does not
 			# resolve yet: the image would not load.
 			-Zfunction-return=thunk-extern|-Zretpoline*)
-				die "the kernel build uses $f; Rex images cannot import its thunks yet" ;;
+				die "the kernel build uses $f:" \
+				    "Rex images cannot import its thunks yet" ;;
 			*) kept+=("$f") ;;
 			esac
 		done
