@@ -7,6 +7,7 @@
 #define __REX_SAMPLE_H
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,18 @@ static inline int sample_map(struct rex_object *obj, const char *name)
 		exit(1);
 	}
 	return fd;
+}
+
+/* The ifindex of the device @name; exits if there is none. */
+static inline int sample_ifindex(const char *name)
+{
+	int ifindex = if_nametoindex(name);
+
+	if (!ifindex) {
+		fprintf(stderr, "%s: %s\n", name, strerror(errno));
+		exit(1);
+	}
+	return ifindex;
 }
 
 /* The first program of @obj. */

@@ -5,8 +5,6 @@
  *
  *   tc_marker tc_marker.rex IFNAME DSCP [seconds]
  */
-#include <net/if.h>
-
 #include "rex_sample.h"
 
 int main(int argc, char **argv)
@@ -21,11 +19,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s tc_marker.rex IFNAME DSCP [seconds]\n", argv[0]);
 		return 2;
 	}
-	ifindex = if_nametoindex(argv[2]);
-	if (!ifindex) {
-		fprintf(stderr, "%s: %s\n", argv[2], strerror(errno));
-		return 1;
-	}
+	ifindex = sample_ifindex(argv[2]);
 	obj = sample_load(argv[1]);
 	cfg = sample_map(obj, "CFG");
 	dscp = atoi(argv[3]);

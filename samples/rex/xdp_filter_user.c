@@ -5,8 +5,6 @@
  *
  *   xdp_filter xdp_filter.rex IFNAME PORT [seconds]
  */
-#include <net/if.h>
-
 #include "rex_sample.h"
 
 static __u64 get(int fd, __u32 key)
@@ -29,11 +27,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s xdp_filter.rex IFNAME PORT [seconds]\n", argv[0]);
 		return 2;
 	}
-	ifindex = if_nametoindex(argv[2]);
-	if (!ifindex) {
-		fprintf(stderr, "%s: %s\n", argv[2], strerror(errno));
-		return 1;
-	}
+	ifindex = sample_ifindex(argv[2]);
 	obj = sample_load(argv[1]);
 	proto = sample_map(obj, "PROTO");
 	cfg = sample_map(obj, "CFG");
