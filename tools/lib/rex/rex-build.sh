@@ -236,9 +236,11 @@ build_rex() {
 }
 
 # The program crate: clippy first, for its readable refusals, then rustc.
+# Two passes, because the code must come from the kernel's rustc ($RUSTC),
+# while clippy-driver is the distribution's.
 PROG_FLAGS=(-Funsafe_code -Zallow-features= -Dwarnings -Amissing_docs)
 build_prog() {
-	local obj=$1 exports
+	local obj=$1
 	command -v "$CLIPPY" >/dev/null ||
 		die "no clippy-driver ($CLIPPY) found: it enforces the accepted subset of Rust"
 	CLIPPY_CONF_DIR=$LIBREX_DIR RUSTC_BOOTSTRAP=1 run "$CLIPPY" "${FLAGS[@]}" "${TARGET[@]}" \
@@ -254,7 +256,7 @@ build_prog() {
 # exports only the entry points (the non-Rust symbols the program defines),
 # with RELRO, no executable stack and text on pages of its own.
 link() {
-	local obj=$1 ver=$2
+	local obj=$1 ver=$2 exports
 	exports=$(nm --defined-only -g "$obj" | awk '$2 == "T" && $3 !~ /^_R/ { print $3 }')
 	[ -n "$exports" ] || die "$SRC declares no program (rex::xdp!, rex::kprobe!, ...)"
 	{ echo '{ global:'; printf '\t%s;\n' $exports; echo 'local: *; };'; } > "$ver"

@@ -8,6 +8,7 @@ use core::mem::size_of;
 
 use crate::bindings as b;
 use crate::pod::{self, Pod};
+use crate::{check, Error};
 
 /// What every context offers: the pointer the helpers that take the
 /// context want.
@@ -15,18 +16,6 @@ pub trait Context {
     /// The context as the kernel passed it.
     #[doc(hidden)]
     fn as_ptr(&self) -> *mut c_void;
-}
-
-/// A helper failed: its negative errno.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Error(pub i64);
-
-fn check(ret: core::ffi::c_long) -> Result<(), Error> {
-    if ret < 0 {
-        Err(Error(ret))
-    } else {
-        Ok(())
-    }
 }
 
 /// The registers of the interrupted code (`struct pt_regs`).

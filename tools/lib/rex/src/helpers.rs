@@ -5,20 +5,11 @@
 //! ([`crate::map`], [`crate::SpinLock`], [`crate::ctx`]).
 
 use core::ffi::{c_char, c_void};
-use core::mem::size_of;
 
 use crate::bindings as b;
 use crate::pod::{self, Pod};
 
-pub use crate::ctx::Error;
-
-fn check(ret: core::ffi::c_long) -> Result<usize, Error> {
-    if ret < 0 {
-        Err(Error(ret))
-    } else {
-        Ok(ret as usize)
-    }
-}
+use crate::{check, check_value, Error};
 
 /// Nanoseconds since boot, not counting suspend (`CLOCK_MONOTONIC`).
 pub fn ktime_get_ns() -> u64 {
@@ -85,66 +76,54 @@ pub fn current_comm() -> [u8; 16] {
     comm
 }
 
+/// The probe_read helpers' signature.
+type ProbeRead = unsafe extern "C" fn(*mut c_void, u32, *const c_void) -> core::ffi::c_long;
+
+/// Copy from `addr` into `buf` with `read`; the length the helper returns.
+fn probe(read: ProbeRead, addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
+    // SAFETY: the helpers write at most buf.len() bytes into buf and read
+    // addr without faulting.
+    check_value(unsafe {
+        read(
+            buf.as_mut_ptr() as *mut c_void,
+            buf.len() as u32,
+            addr as *const c_void,
+        )
+    })
+}
+
 /// A `T` read from kernel address `addr`; an error if it faults.
 pub fn probe_read_kernel<T: Pod + Default>(addr: u64) -> Result<T, Error> {
     let mut v = T::default();
-    // SAFETY: the helper writes at most size_of::<T>() bytes into v, any
-    // bytes of which make a T, and reads addr without faulting.
-    check(unsafe {
-        b::bpf_probe_read_kernel(
-            v.as_bytes_ptr(),
-            size_of::<T>() as u32,
-            addr as *const c_void,
-        )
-    })?;
+    // Any bytes the helper writes make a T.
+    probe(b::bpf_probe_read_kernel, addr, pod::bytes_mut(&mut v))?;
     Ok(v)
 }
 
 /// A `T` read from user address `addr` of the current task.
 pub fn probe_read_user<T: Pod + Default>(addr: u64) -> Result<T, Error> {
     let mut v = T::default();
-    // SAFETY: as for probe_read_kernel().
-    check(unsafe {
-        b::bpf_probe_read_user(
-            v.as_bytes_ptr(),
-            size_of::<T>() as u32,
-            addr as *const c_void,
-        )
-    })?;
+    probe(b::bpf_probe_read_user, addr, pod::bytes_mut(&mut v))?;
     Ok(v)
 }
 
 /// Copy the NUL-terminated kernel string at `addr` into `buf`; the length
 /// copied, NUL included.
 pub fn probe_read_kernel_str(addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
-    // SAFETY: the helper writes at most buf.len() bytes.
-    check(unsafe {
-        b::bpf_probe_read_kernel_str(
-            buf.as_mut_ptr() as *mut c_void,
-            buf.len() as u32,
-            addr as *const c_void,
-        )
-    })
+    probe(b::bpf_probe_read_kernel_str, addr, buf)
 }
 
 /// Copy the NUL-terminated user string at `addr` into `buf`; the length
 /// copied, NUL included.
 pub fn probe_read_user_str(addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
-    // SAFETY: the helper writes at most buf.len() bytes.
-    check(unsafe {
-        b::bpf_probe_read_user_str(
-            buf.as_mut_ptr() as *mut c_void,
-            buf.len() as u32,
-            addr as *const c_void,
-        )
-    })
+    probe(b::bpf_probe_read_user_str, addr, buf)
 }
 
 /// Redirect the packet to the device `ifindex` (return
 /// [`crate::XdpAction::Redirect`] or [`crate::TcAction::Redirect`]).
 pub fn redirect(ifindex: u32, flags: u64) -> Result<(), Error> {
     // SAFETY: plain values.
-    check(unsafe { b::bpf_redirect(ifindex, flags) }).map(|_| ())
+    check(unsafe { b::bpf_redirect(ifindex, flags) })
 }
 
 /// `bpf_trace_printk()`: use [`crate::printk!`], which adds the NUL and
@@ -158,7 +137,7 @@ pub fn trace_printk(fmt: &[u8], args: &[u64]) -> Result<usize, Error> {
     }
     // SAFETY: fmt is NUL-terminated and fmt.len() long; the kernel reads
     // as many arguments as the format has conversions, at most three.
-    check(unsafe {
+    check_value(unsafe {
         b::bpf_trace_printk(
             fmt.as_ptr() as *const c_char,
             fmt.len() as u32,
@@ -167,14 +146,4 @@ pub fn trace_printk(fmt: &[u8], args: &[u64]) -> Result<usize, Error> {
             a(2),
         )
     })
-}
-
-trait AsBytesPtr {
-    fn as_bytes_ptr(&mut self) -> *mut c_void;
-}
-
-impl<T: Pod> AsBytesPtr for T {
-    fn as_bytes_ptr(&mut self) -> *mut c_void {
-        pod::bytes_mut(self).as_mut_ptr() as *mut c_void
-    }
 }

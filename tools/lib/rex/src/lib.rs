@@ -54,6 +54,24 @@ pub mod bindings {
     include!(concat!(env!("OUT_DIR"), "/rex_bindings.rs"));
 }
 
+/// A helper failed: the negative errno it returned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Error(pub i64);
+
+/// A helper's return value: `Ok` with a value of 0 or more, `Err` else.
+pub(crate) fn check_value(ret: core::ffi::c_long) -> Result<usize, Error> {
+    if ret < 0 {
+        Err(Error(ret))
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+/// A helper's return value, for helpers that return 0 on success.
+pub(crate) fn check(ret: core::ffi::c_long) -> Result<(), Error> {
+    check_value(ret).map(|_| ())
+}
+
 /// XDP verdicts.
 #[repr(u32)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,12 +138,12 @@ pub mod __private {
     pub use crate::bindings::{rex_map_def, rex_prog_def};
     pub use core::ffi::c_void;
 
-    /// A NUL-padded name field of `N` bytes from `s`, or a build error.
+    /// A NUL-padded string field of `N` bytes from `s`, or a build error.
     pub const fn name<const N: usize>(s: &str) -> [core::ffi::c_char; N] {
         let b = s.as_bytes();
         let mut out = [0; N];
         let mut i = 0;
-        assert!(b.len() < N, "name too long for the image description");
+        assert!(b.len() < N, "string too long for the image description");
         while i < b.len() {
             out[i] = b[i] as core::ffi::c_char;
             i += 1;
@@ -201,16 +219,7 @@ macro_rules! license {
     ($l:literal) => {
         #[link_section = ".rex.license"]
         #[used]
-        static __REX_LICENSE: [u8; $l.len() + 1] = {
-            let mut b = [0u8; $l.len() + 1];
-            let s = $l.as_bytes();
-            let mut i = 0;
-            while i < s.len() {
-                b[i] = s[i];
-                i += 1;
-            }
-            b
-        };
+        static __REX_LICENSE: [core::ffi::c_char; $l.len() + 1] = $crate::__private::name($l);
     };
 }
 

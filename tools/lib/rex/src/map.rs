@@ -15,22 +15,10 @@ use core::marker::PhantomData;
 use core::mem::size_of;
 use core::ops::{Deref, DerefMut};
 
-use crate::__private::{name, rex_map_def, MapSym};
+use crate::__private::{rex_map_def, MapSym};
 use crate::bindings as b;
 use crate::pod::{Plain, Pod};
-
-/// A failed map operation: the negative errno the helper returned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Error(pub i64);
-
-/// `Ok` for a helper's return value of 0, else [`Error`].
-fn check(ret: core::ffi::c_long) -> Result<(), Error> {
-    if ret == 0 {
-        Ok(())
-    } else {
-        Err(Error(ret))
-    }
-}
+use crate::{check, check_value, Error};
 
 /// Update flags of [`Hash::insert`] and [`Array::set`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,12 +176,8 @@ impl<const N: usize> StackTrace<N> {
     /// fails with `-EFAULT`.
     pub fn stack_id<C: crate::ctx::Context>(&self, ctx: &C, flags: u64) -> Result<u32, Error> {
         // SAFETY: ctx is the running program's context.
-        let ret = unsafe { b::bpf_get_stackid(ctx.as_ptr(), self.sym.0 as *mut c_void, flags) };
-        if ret < 0 {
-            Err(Error(ret))
-        } else {
-            Ok(ret as u32)
-        }
+        check_value(unsafe { b::bpf_get_stackid(ctx.as_ptr(), self.sym.0 as *mut c_void, flags) })
+            .map(|id| id as u32)
     }
 }
 
@@ -292,12 +276,11 @@ impl RingBuf {
         // SAFETY: the helper returns NULL or room for size_of::<T>() bytes,
         // 8-byte aligned, which the program owns until it submits or
         // discards the record (the kernel discards it if it is not).
+        if core::mem::align_of::<T>() > 8 {
+            return None;
+        }
         let p = unsafe { b::bpf_ringbuf_reserve(self.ptr(), size_of::<T>() as u64, 0) } as *mut T;
-        if p.is_null() || core::mem::align_of::<T>() > 8 {
-            if !p.is_null() {
-                // SAFETY: p is the record just reserved.
-                unsafe { b::bpf_ringbuf_discard(p as *mut c_void, 0) };
-            }
+        if p.is_null() {
             return None;
         }
         // SAFETY: see above; p is valid for a T.
@@ -369,10 +352,4 @@ impl PerfEventArray {
             )
         })
     }
-}
-
-/// The name field of a map description, from the map's name.
-#[doc(hidden)]
-pub const fn map_name(s: &str) -> [core::ffi::c_char; 16] {
-    name(s)
 }
