@@ -39,23 +39,6 @@ REX_IMAGE(tc_count);
 
 static char log_buf[REX_LOG_SIZE];
 
-/*
- * Open and load the Rex image from @start to @end; it must hold exactly one
- * program, which goes to @prog.
- */
-static struct rex_object *load_image(struct __test_metadata *_metadata,
-				     const unsigned char *start, const unsigned char *end,
-				     struct rex_program **prog)
-{
-	struct rex_object *obj = rex_test_load(_metadata, start, end);
-
-	*prog = rex_object__next_program(obj, NULL);
-	ASSERT_NE(NULL, *prog);
-	ASSERT_EQ(NULL, rex_object__next_program(obj, *prog));
-	ASSERT_LE(0, rex_program__fd(*prog));
-	return obj;
-}
-
 static int map_fd(struct __test_metadata *_metadata, struct rex_object *obj,
 		  const char *name)
 {
@@ -99,11 +82,6 @@ static void set_target(struct __test_metadata *_metadata, struct rex_object *obj
 					 &tgid, BPF_ANY));
 }
 
-static long sys_getppid(void)
-{
-	return syscall(__NR_getppid);
-}
-
 /*
  * A child process (another tgid) calls getppid @n times and exits 0 when
  * every call returned its parent's pid.
@@ -118,32 +96,13 @@ static int getppid_in_child(int n)
 		return -1;
 	if (!pid) {
 		for (i = 0; i < n; i++)
-			if (sys_getppid() != parent)
+			if (rex_sys_getppid() != parent)
 				_exit(1);
 		_exit(0);
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-/* Keep this CPU busy in user mode for @ms milliseconds. */
-static void spin_ms(int ms)
-{
-	struct timespec start, now;
-	unsigned long x = 0;
-	long elapsed;
-	int i;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	do {
-		/* Work the compiler cannot drop. */
-		for (i = 0; i < 10000; i++)
-			__asm__ __volatile__("" : "+r" (x) : "r" (i));
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		elapsed = (now.tv_sec - start.tv_sec) * 1000 +
-			  (now.tv_nsec - start.tv_nsec) / 1000000;
-	} while (elapsed < ms);
 }
 
 /*
@@ -205,14 +164,14 @@ TEST_F(trace, kprobe_count)
 
 	if (!rex_have_kprobe_pmu())
 		SKIP(return, REX_NO_KPROBE_PMU);
-	self->obj = load_image(_metadata, kprobe_getppid_start, kprobe_getppid_end, &prog);
+	self->obj = rex_test_load_one(_metadata, kprobe_getppid_start, kprobe_getppid_end, &prog);
 	set_target(_metadata, self->obj);
 	counts = map_fd(_metadata, self->obj, "counts");
 
 	self->link = rex_program__attach_kprobe(prog, false, KPROBE_FUNC);
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
 	for (i = 0; i < NR_CALLS; i++)
-		sys_getppid();
+		rex_sys_getppid();
 	/* Another process is not counted. */
 	ASSERT_EQ(0, getppid_in_child(NR_CALLS));
 	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
@@ -220,7 +179,7 @@ TEST_F(trace, kprobe_count)
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 	for (i = 0; i < NR_CALLS; i++)
-		sys_getppid();
+		rex_sys_getppid();
 	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
 }
 
@@ -233,17 +192,17 @@ TEST_F(trace, kprobe_override_return)
 
 	if (!rex_have_kprobe_pmu())
 		SKIP(return, REX_NO_KPROBE_PMU);
-	self->obj = load_image(_metadata, kprobe_override_start, kprobe_override_end, &prog);
+	self->obj = rex_test_load_one(_metadata, kprobe_override_start, kprobe_override_end, &prog);
 	set_target(_metadata, self->obj);
 	counts = map_fd(_metadata, self->obj, "counts");
-	ppid = sys_getppid();
+	ppid = rex_sys_getppid();
 	ASSERT_LT(0, ppid);
 
 	self->link = rex_program__attach_kprobe(prog, false, KPROBE_FUNC);
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
 	for (i = 0; i < NR_CALLS; i++) {
 		errno = 0;
-		ret = sys_getppid();
+		ret = rex_sys_getppid();
 		EXPECT_EQ(-1, ret);
 		EXPECT_EQ(EPERM, errno);
 	}
@@ -254,7 +213,7 @@ TEST_F(trace, kprobe_override_return)
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 	for (i = 0; i < NR_CALLS; i++)
-		EXPECT_EQ(ppid, sys_getppid());
+		EXPECT_EQ(ppid, rex_sys_getppid());
 	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
 }
 
@@ -280,21 +239,21 @@ TEST_F(trace, tracepoint_sys_enter)
 	ASSERT_EQ(16, off);
 	ASSERT_EQ(48, size);
 
-	self->obj = load_image(_metadata, tp_sys_enter_start, tp_sys_enter_end, &prog);
+	self->obj = rex_test_load_one(_metadata, tp_sys_enter_start, tp_sys_enter_end, &prog);
 	set_target(_metadata, self->obj);
 	counts = map_fd(_metadata, self->obj, "counts");
 
 	self->link = rex_program__attach_tracepoint(prog, "raw_syscalls", "sys_enter");
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
 	for (i = 0; i < NR_CALLS; i++)
-		sys_getppid();
+		rex_sys_getppid();
 	ASSERT_EQ(0, getppid_in_child(NR_CALLS));
 	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
 
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 	for (i = 0; i < NR_CALLS; i++)
-		sys_getppid();
+		rex_sys_getppid();
 	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
 }
 
@@ -327,7 +286,7 @@ TEST_F(trace, perf_event_cpu_clock)
 		SKIP(return, "no software perf events (CONFIG_PERF_EVENTS)");
 	ASSERT_LE(0, self->pfd) TH_LOG("perf_event_open: %s", strerror(errno));
 
-	self->obj = load_image(_metadata, perf_clock_start, perf_clock_end, &prog);
+	self->obj = rex_test_load_one(_metadata, perf_clock_start, perf_clock_end, &prog);
 	counts = map_fd(_metadata, self->obj, "counts");
 	stacks = map_fd(_metadata, self->obj, "stacks");
 
@@ -335,7 +294,7 @@ TEST_F(trace, perf_event_cpu_clock)
 	self->link = rex_program__attach_perf_event(prog, self->pfd);
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(self->pfd, PERF_EVENT_IOC_ENABLE, 0));
-	spin_ms(300);
+	rex_spin_ms(300);
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 
@@ -356,7 +315,7 @@ TEST_F(trace, perf_event_cpu_clock)
 	EXPECT_GT(0x800000000000ULL, ips[0]);
 
 	/* Detached: the event still fires, the program no longer runs. */
-	spin_ms(100);
+	rex_spin_ms(100);
 	EXPECT_EQ(samples, array_get(_metadata, counts, REX_PERF_SAMPLES));
 }
 
@@ -440,7 +399,7 @@ TEST(xdp_test_run)
 
 	if (why)
 		SKIP(return, "%s", why);
-	obj = load_image(_metadata, xdp_count_start, xdp_count_end, &prog);
+	obj = rex_test_load_one(_metadata, xdp_count_start, xdp_count_end, &prog);
 	counts = map_fd(_metadata, obj, "counts");
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		memset(pkt, 0, sizeof(pkt));
@@ -669,9 +628,9 @@ TEST_F(net, count_and_drop)
 	int counts, passed, dropped;
 
 	if (is_xdp(variant->mode))
-		env->obj = load_image(_metadata, xdp_count_start, xdp_count_end, &env->prog);
+		env->obj = rex_test_load_one(_metadata, xdp_count_start, xdp_count_end, &env->prog);
 	else
-		env->obj = load_image(_metadata, tc_count_start, tc_count_end, &env->prog);
+		env->obj = rex_test_load_one(_metadata, tc_count_start, tc_count_end, &env->prog);
 	counts = map_fd(_metadata, env->obj, "counts");
 
 	net_attach(_metadata, env, variant->mode);

@@ -146,14 +146,6 @@ static __printf(3, 4) int fail(struct worker *w, int err, const char *fmt, ...)
 	return err;
 }
 
-static long ms_since(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
@@ -264,7 +256,7 @@ static int check_frame_counts(struct worker *w, int counts, long wait_ms)
 			return fail(w, err, "counts lookup: %s", strerror(-err));
 		if (pass == NR_PASS && drop == NR_DROP && !runt)
 			return 0;
-		if (pass > NR_PASS || drop > NR_DROP || runt || ms_since(&start) >= wait_ms)
+		if (pass > NR_PASS || drop > NR_DROP || runt || rex_ms_since(&start) >= wait_ms)
 			return fail(w, -EIO, "counted %llu/%d passed, %llu/%d dropped, %llu runts",
 				    (unsigned long long)pass, NR_PASS,
 				    (unsigned long long)drop, NR_DROP,
@@ -767,13 +759,13 @@ static long census_wait(struct __test_metadata *_metadata, struct churn_env *env
 			if (census_settled(env, base, c, slack) && c->ksyms == base->ksyms)
 				break;
 		}
-		if (ms_since(&start) >= SETTLE_MS) {
+		if (rex_ms_since(&start) >= SETTLE_MS) {
 			census_take(_metadata, env, c, true);
 			break;
 		}
 		sleep_ms(POLL_MS);
 	}
-	return ms_since(&start);
+	return rex_ms_since(&start);
 }
 
 /*
@@ -794,7 +786,7 @@ static void census_prime(struct __test_metadata *_metadata, struct churn_env *en
 	ASSERT_EQ(0, run_workers(_metadata, env, 0));
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	census_take(_metadata, env, &prev, false);
-	while (steady < PRIME_POLLS && ms_since(&start) < SETTLE_MS) {
+	while (steady < PRIME_POLLS && rex_ms_since(&start) < SETTLE_MS) {
 		sleep_ms(POLL_MS);
 		census_take(_metadata, env, &c, false);
 		if (c.progs == before.progs && c.maps == before.maps &&
@@ -804,7 +796,7 @@ static void census_prime(struct __test_metadata *_metadata, struct churn_env *en
 			steady = 0;
 		prev = c;
 	}
-	TH_LOG("primed in %ld ms", ms_since(&start));
+	TH_LOG("primed in %ld ms", rex_ms_since(&start));
 }
 
 /*
@@ -900,7 +892,7 @@ TEST_F_TIMEOUT(churn, load_attach_run_unload, 280)
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	ASSERT_EQ(0, run_workers(_metadata, env, 0));
 	TH_LOG("warm-up: %d workers, %d cycles each, %ld ms", env->nr_workers, NR_KINDS,
-	       ms_since(&start));
+	       rex_ms_since(&start));
 	elapsed = census_wait(_metadata, env, &pre, &base, false);
 	census_log(_metadata, "baseline", &base);
 	if (!census_settled(env, &pre, &base, false) || base.ksyms != pre.ksyms) {
@@ -915,7 +907,7 @@ TEST_F_TIMEOUT(churn, load_attach_run_unload, 280)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	EXPECT_EQ(0, run_workers(_metadata, env, NR_CYCLES));
-	elapsed = ms_since(&start);
+	elapsed = rex_ms_since(&start);
 	for (i = 0; i < env->nr_workers; i++) {
 		unsigned int n = 0;
 

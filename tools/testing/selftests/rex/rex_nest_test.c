@@ -26,14 +26,6 @@ REX_IMAGE(xdp_count);
 /* Slots of the nest program's counts map, see progs/nest.c. */
 enum { TASK_BAD, IRQ_RUNS, IRQ_BAD, IRQ_NESTED, TASK_CHECKS };
 
-static __u64 get(int fd, __u32 key)
-{
-	__u64 v = ~0ULL;
-
-	rex_map_lookup_elem(fd, &key, &v);
-	return v;
-}
-
 static int pin_to(int cpu)
 {
 	cpu_set_t set;
@@ -104,12 +96,13 @@ TEST(task_interrupted_by_hardirq)
 	close(pfd);
 
 	printf("# 3 task runs: %llu buffer checks, %llu interrupt program runs %s, %llu in all\n",
-	       get(counts_fd, TASK_CHECKS), get(counts_fd, IRQ_NESTED), "inside them",
-	       get(counts_fd, IRQ_RUNS));
-	EXPECT_EQ(0, get(counts_fd, TASK_BAD)) TH_LOG("the task program's stack was overwritten");
-	EXPECT_EQ(0, get(counts_fd, IRQ_BAD));
-	EXPECT_LT(0, get(counts_fd, TASK_CHECKS));
-	EXPECT_LT(0, get(counts_fd, IRQ_NESTED))
+	       rex_u64_get(counts_fd, TASK_CHECKS), rex_u64_get(counts_fd, IRQ_NESTED),
+	       "inside them", rex_u64_get(counts_fd, IRQ_RUNS));
+	EXPECT_EQ(0, rex_u64_get(counts_fd, TASK_BAD))
+		TH_LOG("the task program's stack was overwritten");
+	EXPECT_EQ(0, rex_u64_get(counts_fd, IRQ_BAD));
+	EXPECT_LT(0, rex_u64_get(counts_fd, TASK_CHECKS));
+	EXPECT_LT(0, rex_u64_get(counts_fd, IRQ_NESTED))
 		TH_LOG("no interrupt program ran inside the task program");
 	EXPECT_EQ(0, rex_fdinfo_value(task_fd, "rex_timeouts"));
 	EXPECT_EQ(0, rex_fdinfo_value(task_fd, "rex_stack_overflows"));

@@ -68,19 +68,6 @@ FIXTURE_TEARDOWN(xdp)
 	rex_object__close(self->obj);
 }
 
-static __u64 get(int fd, __u32 key)
-{
-	__u64 v = ~0ULL;
-
-	rex_map_lookup_elem(fd, &key, &v);
-	return v;
-}
-
-static void set(int fd, __u32 key, __u64 v)
-{
-	rex_map_update_elem(fd, &key, &v, 0);
-}
-
 /* Run the program once with @n records and @mode; return its verdict. */
 static unsigned int run(struct __test_metadata *_metadata, struct _test_data_xdp *self,
 			__u64 n, __u64 mode)
@@ -88,8 +75,8 @@ static unsigned int run(struct __test_metadata *_metadata, struct _test_data_xdp
 	unsigned char frame[64] = { [12] = 0x08 };
 	unsigned int retval = ~0U;
 
-	set(self->cfg_fd, 0, n);
-	set(self->cfg_fd, 1, mode);
+	rex_u64_set(self->cfg_fd, 0, n);
+	rex_u64_set(self->cfg_fd, 1, mode);
 	EXPECT_EQ(0, rex_test_run(self->prog_fd, frame, sizeof(frame), &retval));
 	return retval;
 }
@@ -114,7 +101,8 @@ TEST_F(xdp, panic_releases_records)
 
 	for (i = 0; i < ARRAY_SIZE(held); i++) {
 		EXPECT_EQ(XDP_ABORTED, run(_metadata, self, held[i], REX_PANIC));
-		EXPECT_EQ(0, get(self->out_fd, 1)) TH_LOG("the program went on after rex_panic()");
+		EXPECT_EQ(0, rex_u64_get(self->out_fd, 1))
+			TH_LOG("the program went on after rex_panic()");
 		EXPECT_EQ(i + 1, rex_fdinfo_value(self->prog_fd, "rex_panics"));
 		rex_ring_consume(_metadata, &self->rb, &c, &d);
 		EXPECT_EQ(0, c);
@@ -126,7 +114,7 @@ TEST_F(xdp, panic_releases_records)
 		EXPECT_EQ(2, c);
 		EXPECT_EQ(0, d);
 	}
-	EXPECT_EQ(0, get(self->out_fd, 0));
+	EXPECT_EQ(0, rex_u64_get(self->out_fd, 0));
 	EXPECT_TRUE(rex_klog_has("panicked: xdp test panic"));
 }
 
@@ -137,7 +125,7 @@ TEST_F(xdp, ledger_full)
 
 	/* The 4 reservations past the ledger's 16 entries are discarded. */
 	EXPECT_EQ(XDP_PASS, run(_metadata, self, 20, REX_SUBMIT));
-	EXPECT_EQ(20 - 16, get(self->out_fd, 0));
+	EXPECT_EQ(20 - 16, rex_u64_get(self->out_fd, 0));
 	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(16, c);
 	EXPECT_EQ(20 - 16, d);
@@ -186,7 +174,7 @@ static void check_recovered(struct __test_metadata *_metadata, struct _test_data
 	__u64 locks = lock_count(self);
 	unsigned int c, d;
 
-	EXPECT_EQ(0, get(self->out_fd, 1)) TH_LOG("the program went on after the fault");
+	EXPECT_EQ(0, rex_u64_get(self->out_fd, 1)) TH_LOG("the program went on after the fault");
 	EXPECT_EQ(nr, rex_fdinfo_value(self->prog_fd, counter));
 	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
@@ -280,7 +268,7 @@ TEST_F(xdp, stack_overflow_delivering_interrupt)
 	CPU_ZERO(&cpus);
 	CPU_SET(cpu, &cpus);
 	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
-	set(self->cfg_fd, REX_PANIC_CFG_STACK, rex_stack_size());
+	rex_u64_set(self->cfg_fd, REX_PANIC_CFG_STACK, rex_stack_size());
 	for (i = 1; i <= 5; i++) {
 		long long before;
 
@@ -317,17 +305,9 @@ TEST_F(xdp, lock_twice)
 TEST_F(xdp, ledger_full_lock)
 {
 	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 20, REX_LOCK));
-	EXPECT_EQ(20 - 16, get(self->out_fd, 0));
+	EXPECT_EQ(20 - 16, rex_u64_get(self->out_fd, 0));
 	check_recovered(_metadata, self, "rex_panics", 1, 20);
 	EXPECT_TRUE(rex_klog_has("bpf_spin_lock(): the cleanup ledger is full"));
-}
-
-static long long elapsed_ms(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000LL + (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
 /*
@@ -344,7 +324,7 @@ static void run_runaway(struct __test_metadata *_metadata, struct _test_data_xdp
 	ASSERT_EQ(TEST_BUDGET_MS, rex_budget_read());
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, mode));
-	ms = elapsed_ms(&start);
+	ms = rex_ms_since(&start);
 	printf("# %s: stopped after %lld ms with a budget of %d ms\n", what, ms,
 	       TEST_BUDGET_MS);
 	EXPECT_LE(TEST_BUDGET_MS, ms);
@@ -622,7 +602,7 @@ TEST(tc_panic)
 		EXPECT_EQ(0, lk.lock.val) TH_LOG("the spin lock is still held");
 		EXPECT_EQ(lock ? i - ARRAY_SIZE(held) + 1 : 0, lk.count);
 	}
-	EXPECT_EQ(2 * ARRAY_SIZE(held), get(counts_fd, 0));
+	EXPECT_EQ(2 * ARRAY_SIZE(held), rex_u64_get(counts_fd, 0));
 	EXPECT_EQ(2 * ARRAY_SIZE(held), rex_fdinfo_value(fd, "rex_panics"));
 	rex_ring_close(&rb);
 	rex_object__close(obj);
@@ -694,7 +674,7 @@ TEST_F(types, tracepoint)
 		EXPECT_EQ(held[i], d);
 	}
 	rex_link__destroy(link);
-	EXPECT_EQ(ARRAY_SIZE(held), get(self->counts_fd, 0));
+	EXPECT_EQ(ARRAY_SIZE(held), rex_u64_get(self->counts_fd, 0));
 	EXPECT_EQ(ARRAY_SIZE(held), rex_fdinfo_value(fd, "rex_panics"));
 }
 
@@ -739,11 +719,11 @@ TEST_F(types, perf_event)
 	       200 * 1000 * 1000LL);
 	rex_link__destroy(link);
 	close(pfd);
-	EXPECT_LT(0, get(self->counts_fd, 0));
-	EXPECT_EQ(get(self->counts_fd, 0), rex_fdinfo_value(fd, "rex_panics"));
+	EXPECT_LT(0, rex_u64_get(self->counts_fd, 0));
+	EXPECT_EQ(rex_u64_get(self->counts_fd, 0), rex_fdinfo_value(fd, "rex_panics"));
 	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
-	EXPECT_EQ(2 * get(self->counts_fd, 0), d);
+	EXPECT_EQ(2 * rex_u64_get(self->counts_fd, 0), d);
 }
 
 TEST_HARNESS_MAIN

@@ -56,28 +56,6 @@ static const char *rust_missing(char *buf, size_t len)
 	return buf;
 }
 
-static __u64 array_get(int fd, __u32 key)
-{
-	__u64 v = ~0ULL;
-
-	rex_map_lookup_elem(fd, &key, &v);
-	return v;
-}
-
-static void array_set(int fd, __u32 key, __u64 v)
-{
-	rex_map_update_elem(fd, &key, &v, 0);
-}
-
-static struct rex_object *load(struct __test_metadata *_metadata, const unsigned char *start,
-			       const unsigned char *end, struct rex_program **prog)
-{
-	struct rex_object *obj = rex_test_load(_metadata, start, end);
-
-	*prog = obj ? rex_object__next_program(obj, NULL) : NULL;
-	return obj;
-}
-
 /* The faults of rust/rust_faults.rs, by CFG[0]. */
 enum fault_mode {
 	FAULT_NONE,
@@ -105,7 +83,7 @@ FIXTURE_SETUP(faults)
 	why = rust_missing(buf, sizeof(buf));
 	if (why)
 		SKIP(return, "%s", why);
-	self->obj = load(_metadata, rust_faults_start, rust_faults_end, &prog);
+	self->obj = REX_TEST_LOAD_ONE(rust_faults, &prog);
 	self->prog_fd = rex_program__fd(prog);
 	self->cfg_fd = rex_object__find_map_fd_by_name(self->obj, "CFG");
 	self->out_fd = rex_object__find_map_fd_by_name(self->obj, "OUT");
@@ -138,8 +116,8 @@ static unsigned int run(struct _test_data_faults *self, enum fault_mode mode, __
 	unsigned char frame[64] = { [12] = 0x08 };
 	unsigned int retval = ~0U;
 
-	array_set(self->cfg_fd, 0, mode);
-	array_set(self->cfg_fd, 1, x);
+	rex_u64_set(self->cfg_fd, 0, mode);
+	rex_u64_set(self->cfg_fd, 1, x);
 	if (rex_test_run(self->prog_fd, frame, sizeof(frame), &retval))
 		return ~0U;
 	return retval;
@@ -160,7 +138,7 @@ static void check_fault(struct __test_metadata *_metadata, struct _test_data_fau
 		__u64 locks = locked_count(self);
 
 		EXPECT_EQ(XDP_ABORTED, run(self, mode, x));
-		EXPECT_EQ(0, array_get(self->out_fd, 0))
+		EXPECT_EQ(0, rex_u64_get(self->out_fd, 0))
 			TH_LOG("the program went on after the fault");
 		EXPECT_EQ(i, rex_fdinfo_value(self->prog_fd, counter));
 		EXPECT_EQ(locks + 1, locked_count(self))
@@ -259,11 +237,6 @@ static int map_fd(struct _test_data_sample *self, const char *name)
 	return rex_object__find_map_fd_by_name(self->obj, name);
 }
 
-static long sys_getppid(void)
-{
-	return syscall(__NR_getppid);
-}
-
 /* Does the trace buffer hold @text?  (The buffer is cleared first by the caller.) */
 static bool trace_has(const char *text)
 {
@@ -296,12 +269,12 @@ TEST_F(sample, hello)
 {
 	char line[64];
 
-	self->obj = load(_metadata, sample_hello_start, sample_hello_end, &self->prog);
-	array_set(map_fd(self, "TARGET"), 0, getpid());
+	self->obj = REX_TEST_LOAD_ONE(sample_hello, &self->prog);
+	rex_u64_set(map_fd(self, "TARGET"), 0, getpid());
 	trace_clear();
 	self->link = rex_program__attach_tracepoint(self->prog, "raw_syscalls", "sys_enter");
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
-	sys_getppid();
+	rex_sys_getppid();
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 	snprintf(line, sizeof(line), "hello from Rust: system call %d", __NR_getppid);
@@ -315,14 +288,14 @@ TEST_F(sample, syscount)
 	__u32 me = getpid();
 	int counts, i;
 
-	self->obj = load(_metadata, sample_syscount_start, sample_syscount_end, &self->prog);
+	self->obj = REX_TEST_LOAD_ONE(sample_syscount, &self->prog);
 	counts = map_fd(self, "COUNTS");
 	self->link = rex_program__attach_tracepoint(self->prog, "raw_syscalls", "sys_enter");
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
-	sys_getppid();
+	rex_sys_getppid();
 	ASSERT_EQ(0, rex_map_lookup_elem(counts, &me, &before));
 	for (i = 0; i < NR_CALLS; i++)
-		sys_getppid();
+		rex_sys_getppid();
 	/* The lookup is a system call too. */
 	ASSERT_EQ(0, rex_map_lookup_elem(counts, &me, &after));
 	EXPECT_EQ(before + NR_CALLS + 1, after);
@@ -331,26 +304,26 @@ TEST_F(sample, syscount)
 /* samples/rex/errinj.rs: getppid fails with the chosen errno, for us only. */
 TEST_F(sample, errinj)
 {
-	long ppid = sys_getppid();
+	long ppid = rex_sys_getppid();
 	int cfg, i;
 
 	if (!rex_have_kprobe_pmu())
 		SKIP(return, "no kprobe PMU");
-	self->obj = load(_metadata, sample_errinj_start, sample_errinj_end, &self->prog);
+	self->obj = REX_TEST_LOAD_ONE(sample_errinj, &self->prog);
 	cfg = map_fd(self, "CFG");
-	array_set(cfg, 0, getpid());
-	array_set(cfg, 1, EACCES);
+	rex_u64_set(cfg, 0, getpid());
+	rex_u64_set(cfg, 1, EACCES);
 	self->link = rex_program__attach_kprobe(self->prog, false, "__x64_sys_getppid");
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
 	for (i = 0; i < NR_CALLS; i++) {
 		errno = 0;
-		EXPECT_EQ(-1, sys_getppid());
+		EXPECT_EQ(-1, rex_sys_getppid());
 		EXPECT_EQ(EACCES, errno);
 	}
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
-	EXPECT_EQ(ppid, sys_getppid());
-	EXPECT_EQ(NR_CALLS, array_get(cfg, 2));
+	EXPECT_EQ(ppid, rex_sys_getppid());
+	EXPECT_EQ(NR_CALLS, rex_u64_get(cfg, 2));
 }
 
 /* An IPv4 frame from @src of protocol @proto; UDP to @port. */
@@ -410,10 +383,10 @@ TEST_F(sample, xdp_filter)
 	int rx = 0, tx = 0, send_fd, recv_fd, proto, cfg, i;
 	unsigned char frame[64];
 
-	self->obj = load(_metadata, sample_xdp_filter_start, sample_xdp_filter_end, &self->prog);
+	self->obj = REX_TEST_LOAD_ONE(sample_xdp_filter, &self->prog);
 	proto = map_fd(self, "PROTO");
 	cfg = map_fd(self, "CFG");
-	array_set(cfg, 0, 7777);
+	rex_u64_set(cfg, 0, 7777);
 	veth_pair(_metadata, &rx, &tx);
 	if (!rx)
 		return;
@@ -432,9 +405,9 @@ TEST_F(sample, xdp_filter)
 								      IPPROTO_ICMP, 0)));
 	}
 	EXPECT_EQ(20, rex_count_frames(recv_fd, 300));
-	EXPECT_EQ(20, array_get(proto, IPPROTO_UDP));
-	EXPECT_EQ(10, array_get(proto, IPPROTO_ICMP));
-	EXPECT_EQ(10, array_get(cfg, 1));
+	EXPECT_EQ(20, rex_u64_get(proto, IPPROTO_UDP));
+	EXPECT_EQ(10, rex_u64_get(proto, IPPROTO_ICMP));
+	EXPECT_EQ(10, rex_u64_get(cfg, 1));
 	close(send_fd);
 	close(recv_fd);
 }
@@ -449,9 +422,9 @@ TEST_F(sample, tc_marker)
 	unsigned char frame[64], in[ETH_FRAME_LEN];
 	struct iphdr *ip = (struct iphdr *)(in + ETH_HLEN);
 
-	self->obj = load(_metadata, sample_tc_marker_start, sample_tc_marker_end, &self->prog);
+	self->obj = REX_TEST_LOAD_ONE(sample_tc_marker, &self->prog);
 	cfg = map_fd(self, "CFG");
-	array_set(cfg, 0, 46);		/* EF */
+	rex_u64_set(cfg, 0, 46);		/* EF */
 	veth_pair(_metadata, &rx, &tx);
 	if (!rx)
 		return;
@@ -481,19 +454,9 @@ TEST_F(sample, tc_marker)
 		EXPECT_EQ(0xffff, sum) TH_LOG("bad IPv4 header checksum");
 	}
 	EXPECT_EQ(5, got);
-	EXPECT_EQ(5, array_get(cfg, 1));
+	EXPECT_EQ(5, rex_u64_get(cfg, 1));
 	close(send_fd);
 	close(recv_fd);
-}
-
-static void spin_ms(int ms)
-{
-	struct timespec start, now;
-
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	now = start;
-	while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms)
-		clock_gettime(CLOCK_MONOTONIC, &now);
 }
 
 /*
@@ -521,14 +484,13 @@ TEST_F(sample, perf_sampler)
 	self->pfd = syscall(__NR_perf_event_open, &attr, -1, sched_getcpu(), -1,
 			    PERF_FLAG_FD_CLOEXEC);
 	ASSERT_LE(0, self->pfd) TH_LOG("perf_event_open: %s", strerror(errno));
-	self->obj = load(_metadata, sample_perf_sampler_start, sample_perf_sampler_end,
-			 &self->prog);
+	self->obj = REX_TEST_LOAD_ONE(sample_perf_sampler, &self->prog);
 	counts = map_fd(self, "COUNTS");
 	stacks = map_fd(self, "STACKS");
 	self->link = rex_program__attach_perf_event(self->prog, self->pfd);
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(self->pfd, PERF_EVENT_IOC_ENABLE, 0));
-	spin_ms(200);
+	rex_spin_ms(200);
 	ASSERT_EQ(0, ioctl(self->pfd, PERF_EVENT_IOC_DISABLE, 0));
 
 	while (!rex_map_get_next_key(counts, prev, &next)) {

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/klog.h>
 #include <sys/mount.h>
@@ -26,6 +27,51 @@
 #include "librex.h"
 
 #define REX_LOG_SIZE	(64 * 1024)
+
+/* Milliseconds since @start, in CLOCK_MONOTONIC time. */
+static inline long rex_ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000L + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* Keep this CPU busy in user mode for @ms milliseconds. */
+static inline void rex_spin_ms(int ms)
+{
+	struct timespec start;
+	unsigned long x = 0;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		/* Work the compiler cannot drop. */
+		for (i = 0; i < 10000; i++)
+			__asm__ __volatile__("" : "+r" (x) : "r" (i));
+	} while (rex_ms_since(&start) < ms);
+}
+
+/* getppid(), always a system call (the tests count them). */
+static inline long rex_sys_getppid(void)
+{
+	return syscall(__NR_getppid);
+}
+
+/* The u64 at @key of the map @fd, or ~0 if it cannot be read. */
+static inline __u64 rex_u64_get(int fd, __u32 key)
+{
+	__u64 v = ~0ULL;
+
+	rex_map_lookup_elem(fd, &key, &v);
+	return v;
+}
+
+/* Set the u64 at @key of the map @fd to @v. */
+static inline void rex_u64_set(int fd, __u32 key, __u64 v)
+{
+	rex_map_update_elem(fd, &key, &v, 0);
+}
 
 /*
  * REX_TEXT(): embed the build output file @file, NUL-terminated, as
@@ -374,6 +420,26 @@ static inline struct rex_object *rex_test_load(struct __test_metadata *_metadata
 }
 
 #define REX_TEST_LOAD(name)	rex_test_load(_metadata, name##_start, name##_end)
+
+/*
+ * Open and load the Rex image from @start to @end; it must hold exactly one
+ * program, which goes to @prog.
+ */
+static inline struct rex_object *rex_test_load_one(struct __test_metadata *_metadata,
+						   const unsigned char *start,
+						   const unsigned char *end,
+						   struct rex_program **prog)
+{
+	struct rex_object *obj = rex_test_load(_metadata, start, end);
+
+	*prog = rex_object__next_program(obj, NULL);
+	ASSERT_NE(NULL, *prog);
+	ASSERT_EQ(NULL, rex_object__next_program(obj, *prog));
+	ASSERT_LE(0, rex_program__fd(*prog));
+	return obj;
+}
+
+#define REX_TEST_LOAD_ONE(name, prog)	rex_test_load_one(_metadata, name##_start, name##_end, prog)
 #else
 /* Open and load an embedded image (REX_IMAGE), or exit with the kernel's log. */
 static inline struct rex_object *rex_test_load(const unsigned char *start,
