@@ -244,20 +244,27 @@ const char *rex_prog_type_name(u32 type)
 	}
 }
 
-/* The get_func_proto() of each program type Rex supports. */
+/*
+ * The get_func_proto() of each program type Rex supports.  The verifier ops
+ * of a type are only declared (linux/bpf_types.h) when the type exists.
+ */
 static const struct bpf_verifier_ops *verifier_ops(u32 type)
 {
 	switch (type) {
+#ifdef CONFIG_BPF_EVENTS
 	case BPF_PROG_TYPE_KPROBE:
-		return IS_ENABLED(CONFIG_BPF_EVENTS) ? &kprobe_verifier_ops : NULL;
+		return &kprobe_verifier_ops;
 	case BPF_PROG_TYPE_TRACEPOINT:
-		return IS_ENABLED(CONFIG_BPF_EVENTS) ? &tracepoint_verifier_ops : NULL;
+		return &tracepoint_verifier_ops;
 	case BPF_PROG_TYPE_PERF_EVENT:
-		return IS_ENABLED(CONFIG_BPF_EVENTS) ? &perf_event_verifier_ops : NULL;
+		return &perf_event_verifier_ops;
+#endif
+#ifdef CONFIG_NET
 	case BPF_PROG_TYPE_XDP:
-		return IS_ENABLED(CONFIG_NET) ? &xdp_verifier_ops : NULL;
+		return &xdp_verifier_ops;
 	case BPF_PROG_TYPE_SCHED_CLS:
-		return IS_ENABLED(CONFIG_NET) ? &tc_cls_act_verifier_ops : NULL;
+		return &tc_cls_act_verifier_ops;
+#endif
 	default:
 		return NULL;
 	}
