@@ -113,6 +113,27 @@ static __always_inline unsigned long *level_tos(unsigned int level)
 	return (unsigned long *)this_cpu_read(rex_stack_end[level]) - 1;
 }
 
+/*
+ * Times are ktime_get_mono_fast_ns(): NMI-safe, comparable across CPUs,
+ * and, unlike local_clock() on CPUs without a stable sched clock, still
+ * advancing on a CPU that runs with interrupts disabled.
+ */
+static u64 budget_ns(void)
+{
+	return (u64)READ_ONCE(rex_budget_ms) * NSEC_PER_MSEC;
+}
+
+/*
+ * Is the program at @lv past @budget, and not being left already?  @now
+ * may be older than the start of the program, when another CPU read its
+ * clock before the program started: that is not past the budget.
+ */
+static bool over(const struct rex_level *lv, u64 now, u64 budget)
+{
+	return READ_ONCE(lv->busy) && !READ_ONCE(lv->leaving) &&
+	       (s64)(now - READ_ONCE(lv->start)) > (s64)budget;
+}
+
 /**
  * rex_default_ret() - what a program that did not finish returns
  * @prog: a Rex program
@@ -225,10 +246,47 @@ __nocfi unsigned int rex_enter(void)
 	return lv->prog->aux->rex->image.entry(lv->ctx);
 }
 
+/*
+ * A program's budget is its own run time.  The program that ran at @level
+ * interrupted the programs running below it on this CPU and ran for @ran
+ * ns of its own (the report of its abort included; not the time of the
+ * programs that interrupted it in turn, which moved its start): move the
+ * start of every interrupted program, and withdraw an expiry that a
+ * watchdog check made while the higher level ran, if that time was all
+ * that put the program past its budget.
+ */
+static void credit_interrupted(unsigned int level, u64 ran, u64 now)
+{
+	u64 budget = budget_ns();
+
+	while (level--) {
+		struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+
+		if (!READ_ONCE(lv->busy))
+			continue;
+		WRITE_ONCE(lv->start, READ_ONCE(lv->start) + ran);
+		if (READ_ONCE(lv->expired) && !over(lv, now, budget))
+			WRITE_ONCE(lv->expired, false);
+	}
+}
+
+/* Is a program running at a level below @level on this CPU? */
+static bool interrupted_any(unsigned int level)
+{
+	while (level--)
+		if (READ_ONCE(this_cpu_ptr(&rex_levels[level])->busy))
+			return true;
+	return false;
+}
+
 /**
  * rex_run() - run a Rex program on this CPU's Rex stack of the current level
  * @prog: the program
  * @ctx: its context
+ *
+ * The program runs with preemption disabled: preempted, it would keep its
+ * level busy, so that every other program run at that level on this CPU
+ * would be missed, and the time it waited would count against its budget.
  *
  * Context: any context the attach point runs programs in, with migration
  * disabled.
@@ -237,13 +295,16 @@ __nocfi unsigned int rex_enter(void)
  */
 unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 {
-	unsigned int level = interrupt_context_level();
-	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 	struct rex_prog *rex = prog->aux->rex;
-	unsigned int ret, left;
+	unsigned int level, ret, left;
+	struct rex_level *lv;
 
+	preempt_disable();
+	level = interrupt_context_level();
+	lv = this_cpu_ptr(&rex_levels[level]);
 	/* No program is loaded without stacks: see rex_runtime_ready(). */
 	if (unlikely(lv->busy)) {
+		preempt_enable();
 		bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
 		return rex_default_ret(prog);
 	}
@@ -265,6 +326,12 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 			     prog->aux->name, left);
 	}
 	WRITE_ONCE(lv->busy, false);
+	if (level && unlikely(interrupted_any(level))) {
+		u64 now = ktime_get_mono_fast_ns();
+
+		credit_interrupted(level, now - READ_ONCE(lv->start), now);
+	}
+	preempt_enable();
 	return ret;
 }
 
@@ -462,23 +529,6 @@ noinstr bool rex_stack_overflow(struct pt_regs *regs, unsigned long address)
 static atomic_t rex_watchdog_users;
 static DEFINE_PER_CPU(struct hrtimer, rex_watchdog);
 static DEFINE_PER_CPU(bool, rex_kick);
-
-/*
- * Times are ktime_get_mono_fast_ns(): NMI-safe, comparable across CPUs,
- * and, unlike local_clock() on CPUs without a stable sched clock, still
- * advancing on a CPU that runs with interrupts disabled.
- */
-static u64 budget_ns(void)
-{
-	return (u64)READ_ONCE(rex_budget_ms) * NSEC_PER_MSEC;
-}
-
-/* Is the program at @lv past @budget, and not being left already? */
-static bool over(const struct rex_level *lv, u64 now, u64 budget)
-{
-	return READ_ONCE(lv->busy) && !READ_ONCE(lv->leaving) &&
-	       now - READ_ONCE(lv->start) > budget;
-}
 
 static bool expired(const struct rex_level *lv, u64 now)
 {
