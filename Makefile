@@ -2,12 +2,16 @@
 #
 # Rex developer entry points; see README.md.
 
-.PHONY: all test demo bench check check-series series prepare shell
+.PHONY: all test test-fresh demo bench check check-series series prepare shell
 
 all: test
 
 test:
 	scripts/rex.sh test
+
+# make test from an empty cache that shares only the downloads (README.md)
+test-fresh:
+	scripts/rex.sh fresh
 
 demo:
 	scripts/rex.sh demo

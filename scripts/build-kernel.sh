@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Configure and build the test kernel from the assembled tree (run inside
-# the environment).  The configuration is tinyconfig + scripts/config/vm.config
-# + every fragment given in REX_CONFIGS (default: this repository's Rex
-# selftest config),
-# merged the way "make kselftest-merge" merges selftest fragments.  The build
-# directory is $REX_CACHE/build/$REX_FLAVOR and is never cleaned, so rebuilds
-# are incremental; ccache catches the rest.
+# Configure and build a kernel from the assembled tree (run inside the
+# environment).  The configuration is tinyconfig + REX_BASE_CONFIG (default
+# scripts/config/vm.config, what the test VM needs) + every fragment given
+# in REX_CONFIGS (default: this repository's Rex selftest config), merged
+# the way "make kselftest-merge" merges selftest fragments.  The build
+# directory is $REX_CACHE/build/$REX_FLAVOR and is never cleaned, so
+# rebuilds are incremental; ccache catches the rest.  The targets are
+# REX_KMAKE_TARGETS, by default the kernel image and the uapi headers
+# (usr/include of the build directory), which the selftests and
+# rex-build.sh use.
 . "$(dirname "$0")/lib.sh"
 
 TREE=${REX_TREE:-$REX_CACHE/linux}
 FLAVOR=${REX_FLAVOR:-test}
 OUT=$REX_CACHE/build/$FLAVOR
-configs=${REX_CONFIGS:-$REX_SRC/tools/testing/selftests/rex/config}
+configs="${REX_BASE_CONFIG-$REX_SRC/scripts/config/vm.config}
+	${REX_CONFIGS:-$REX_SRC/tools/testing/selftests/rex/config}"
 mkdir -p "$OUT"
 # One build per build directory at a time.
 exec 9>"$OUT/.rex-lock"
@@ -21,18 +25,18 @@ flock 9
 
 kmake() { make -C "$TREE" O="$OUT" LLVM=1 -j"$REX_JOBS" "$@"; }
 
-# Rebuild the configuration only when an input changed.
-# The tree's commit is part of the key: a patch may add Kconfig options.
-want=$({ git -C "$TREE" rev-parse HEAD; cat "$REX_SRC/scripts/config/vm.config" $configs; } |
-	sha256sum | cut -c1-16)
+# Rebuild the configuration only when an input changed: a fragment or a
+# Kconfig file of the tree (a patch may add options).
+want=$({ git -C "$TREE" ls-tree -r HEAD | awk '$4 ~ /(^|\/)Kconfig/ { print $3 }'
+	cat $configs; } | sha256sum | cut -c1-16)
 if [ "$(cat "$OUT/.rex-config" 2>/dev/null)" != "$want" ] || [ ! -f "$OUT/.config" ]; then
 	log "configuring $FLAVOR kernel"
 	kmake -s tinyconfig >/dev/null
 	(cd "$OUT" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" .config \
-		"$REX_SRC/scripts/config/vm.config" $configs >/dev/null)
+		$configs >/dev/null)
 	kmake -s olddefconfig >/dev/null
 	missing=0
-	for f in "$REX_SRC/scripts/config/vm.config" $configs; do
+	for f in $configs; do
 		while IFS= read -r line; do
 			case $line in CONFIG_*=*) ;; *) continue ;; esac
 			grep -qx "$line" "$OUT/.config" || {
@@ -48,4 +52,4 @@ if [ "$(cat "$OUT/.rex-config" 2>/dev/null)" != "$want" ] || [ ! -f "$OUT/.confi
 fi
 
 log "building $FLAVOR kernel in $OUT"
-kmake -s ${REX_KMAKE_TARGETS:-bzImage}
+kmake -s ${REX_KMAKE_TARGETS:-bzImage headers}

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks of the Rex series (run inside the environment, after the
-# tree is assembled and the kernel configured and built):
+# tree is assembled and the test kernel configured and built):
 #
 #   series      patches/ fresh, git am onto pristine, checkpatch --strict
 #   kernel-doc  scripts/kernel-doc -Wall on every Rex source file
@@ -10,40 +10,47 @@
 #   sparse      C=2 on kernel/rex/
 #   coccinelle  make coccicheck MODE=report M=kernel/rex
 #   htmldocs    make SPHINXDIRS=bpf htmldocs, no warning about Rex files
-#   rex-n       the BPF core builds with CONFIG_REX=n (the rex.h stubs)
 #   rust-refuse the Rust programs rex-build.sh must refuse do not build
 #   bisect      every patch of the series builds (REX_CHECK_BISECT=0 skips)
+#   rex-n       the head of the series builds with CONFIG_REX=n (the
+#               stubs of linux/rex.h)
 #
 # Each check prints "ok N check:NAME" or "not ok N check:NAME" (TAP) on
-# stdout, its findings as "# ..." lines.  Exit status is 0.
+# stdout, its findings as "# ..." lines, and records its time as
+# "check:NAME" (timed() in lib.sh).  The two kernel builds (bisect, rex-n)
+# run beside the others.  Exit status is 0.
 . "$(dirname "$0")/lib.sh"
 
 TREE=$REX_CACHE/linux
 OUT=$REX_CACHE/build/${REX_FLAVOR:-test}
 REX_FILES=(kernel/rex/*.c kernel/rex/*.h include/linux/rex.h)
-n=0
 
-report() {	# name status output-file
-	n=$((n + 1))
-	sed 's/^/# /' "$3"
-	if [ "$2" = 0 ]; then
-		echo "ok $n check:$1"
-	else
-		echo "not ok $n check:$1"
-	fi
-}
+# Each check's output and status go to $RES/NAME.{out,rc}; they are
+# reported in the order of CHECKS once all have run.
+RES=$(mktemp -d)
+trap 'rm -rf "$RES"' EXIT
+CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs rust-refuse bisect rex-n)
 
 run_check() {	# name command...
-	local name=$1 out rc
+	local name=$1 rc=0
 	shift
-	out=$(mktemp)
-	rc=0
-	"$@" > "$out" 2>&1 || rc=$?
-	report "$name" "$rc" "$out"
-	rm -f "$out"
+	timed "check:$name" "$@" > "$RES/$name.out" 2>&1 || rc=$?
+	echo "$rc" > "$RES/$name.rc"
 }
 
-kmake() { make -C "$TREE" O="$OUT" LLVM=1 -j"$REX_JOBS" "$@"; }
+report() {
+	local name n=0
+	for name in "${CHECKS[@]}"; do
+		[ -f "$RES/$name.rc" ] || continue
+		n=$((n + 1))
+		sed 's/^/# /' "$RES/$name.out"
+		if [ "$(cat "$RES/$name.rc")" = 0 ]; then
+			echo "ok $n check:$name"
+		else
+			echo "not ok $n check:$name"
+		fi
+	done
+}
 
 # Run a checker and fail when it fails or any line of its output matches
 # the extended regular expression (case-insensitive); print those lines,
@@ -64,13 +71,34 @@ check_kdoc() {
 	cd "$TREE" && fail_on . scripts/kernel-doc -Wall -none "${REX_FILES[@]}"
 }
 
+# W=1 and sparse build kernel/rex/ in a directory of their own (build/w1)
+# with the test kernel's configuration but Rust, which kernel/rex does not
+# use: in the test kernel's directory the changed flags would rebuild
+# these objects, and with Rust the kernel's Rust crates, once for the check
+# and once more for the next test build.  Here the flags never change, so
+# only changed files are compiled again (a file that failed has no object
+# and is compiled again until it passes).
+W1=$REX_CACHE/build/w1
+prepare_w1() {
+	local want
+	want=$(sha256sum < "$OUT/.config" | cut -c1-16)
+	mkdir -p "$W1"
+	[ "$(cat "$W1/.rex-config" 2>/dev/null)" != "$want" ] || return 0
+	cp "$OUT/.config" "$W1/.config"
+	"$TREE/scripts/config" --file "$W1/.config" -d RUST
+	make -C "$TREE" O="$W1" LLVM=1 -s olddefconfig || return 1
+	echo "$want" > "$W1/.rex-config"
+}
+
+w1make() { make -C "$TREE" O="$W1" LLVM=1 -j"$REX_JOBS" -s W=1 KCFLAGS=-Werror "$@"; }
+
 check_w1() {
-	fail_on 'warning:' kmake -s W=1 KCFLAGS=-Werror kernel/rex/
+	prepare_w1 && fail_on 'warning:' w1make kernel/rex/
 }
 
 # The kernel turns C=2 off, with a warning, when sparse is too old.
 check_sparse() {
-	fail_on 'warning:|error:|not available' kmake -s C=2 kernel/rex/
+	prepare_w1 && fail_on 'warning:|error:|not available' w1make C=2 kernel/rex/
 }
 
 # coccicheck prints one line per finding, naming the file.
@@ -85,29 +113,23 @@ check_htmldocs() {
 		make -C "$TREE" O="$REX_CACHE/build/docs" SPHINXDIRS=bpf htmldocs
 }
 
-# CONFIG_REX=n with everything else as in the test kernel but Rust: build
-# the BPF core, which calls Rex through the stubs of linux/rex.h.
-check_rex_n() {
-	local frag=$REX_CACHE/build/norex.config out rc=0
-	grep -vE '^CONFIG_(REX|RUST)=' "$REX_SRC/tools/testing/selftests/rex/config" > "$frag"
-	echo "# CONFIG_REX is not set" >> "$frag"
-	out=$(REX_FLAVOR=norex REX_CONFIGS=$frag REX_CONFIG_STRICT=0 \
-		REX_KMAKE_TARGETS="kernel/bpf/ kernel/" \
-		"$REX_SRC/scripts/build-kernel.sh" 2>&1) || rc=$?
-	printf '%s\n' "$out" | grep -v '^>>>'
-	[ $rc = 0 ] && ! grep -q '^CONFIG_REX=y' "$REX_CACHE/build/norex/.config"
-}
-
+# The kernel builds of the per-patch and CONFIG_REX=n checks use every
+# CPU; they run beside the other checks, most of which use one.
+{
+	if [ "${REX_CHECK_BISECT:-1}" = 1 ]; then
+		run_check bisect "$REX_SRC/scripts/bisect-build.sh" patches
+	fi
+	run_check rex-n "$REX_SRC/scripts/bisect-build.sh" rex-n
+} &
+builds=$!
 run_check series python3 "$REX_SRC/scripts/series.py" check
 run_check kernel-doc check_kdoc
 run_check w1 check_w1
 run_check sparse check_sparse
 run_check coccinelle check_cocci
 run_check htmldocs check_htmldocs
-run_check rex-n check_rex_n
 run_check rust-refuse env REX_RUST_CACHE="$REX_CACHE/rust" \
 	"$TREE/tools/testing/selftests/rex/rust/refuse.sh" -k "$OUT"
-if [ "${REX_CHECK_BISECT:-1}" = 1 ]; then
-	run_check bisect "$REX_SRC/scripts/bisect-build.sh"
-fi
+wait $builds || true
+report
 exit 0

@@ -26,7 +26,7 @@ add_unstable_bins() {
 	for spec in $UNSTABLE_BINS; do
 		pkg=${spec%%:*}
 		bin=${spec#*:}
-		deb=$(unstable_download "$pkg" "$REX_CACHE/apt/archives")
+		deb=$(unstable_deb "$pkg")
 		tmp=$(mktemp -d)
 		dpkg-deb -x "$deb" "$tmp"
 		install -m 755 "$tmp$bin" "$root/usr/local/bin/$(basename "$bin")"
@@ -35,7 +35,7 @@ add_unstable_bins() {
 }
 
 setup_root() {
-	local want have mirror tmp
+	local want have mirror tmp debs
 	want=$(pkg_hash)
 	have=$(cat "$ROOT/.rex-env" 2>/dev/null || true)
 	[ "$want" = "$have" ] && return 0
@@ -50,7 +50,14 @@ setup_root() {
 	log "creating $SUITE root in $ROOT from $mirror (about 2 minutes)"
 	tmp=$ROOT.new
 	rm -rf "$tmp"
-	mmdebstrap --variant=apt --mode=root --quiet \
+	# The packages are kept in $REX_DOWNLOADS/$SUITE, so that a root made
+	# again (a new package list, a fresh cache) downloads only what is new.
+	debs=$REX_DOWNLOADS/$SUITE
+	mkdir -p "$debs"
+	mmdebstrap --variant=apt --mode=root --quiet --skip=essential/unlink \
+		--setup-hook='mkdir -p "$1"/var/cache/apt/archives' \
+		--setup-hook="sync-in $debs /var/cache/apt/archives/" \
+		--customize-hook="sync-out /var/cache/apt/archives $debs" \
 		--include="$(pkg_list | paste -sd, -)" \
 		--aptopt='APT::Install-Recommends "false"' \
 		--dpkgopt='path-exclude=/usr/share/doc/*' \

@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Fetch Debian's linux-source-$REX_KVER from the unstable suite into the
-# cache and turn it into the pristine git tree $REX_CACHE/linux (commit
-# tagged "pristine").  The host's apt configuration is not touched: a
-# private sources list and state directory under $REX_CACHE/apt are used
-# (see unstable_download in lib.sh).
+# Fetch Debian's linux-source-$REX_KVER from the unstable suite (once,
+# into $REX_DOWNLOADS; see unstable_deb in lib.sh) and turn it into the
+# pristine git tree $REX_CACHE/linux (commit tagged "pristine").
 # Prints nothing but progress; the version used is recorded in
 # $REX_CACHE/linux/.rex-version and in the pristine commit message.
 . "$(dirname "$0")/lib.sh"
@@ -17,11 +15,7 @@ if [ -f "$TREE/.git/rex-pristine-done" ]; then
 	exit 0
 fi
 
-deb=$(ls "$REX_CACHE"/apt/archives/${PKG}_*_all.deb 2>/dev/null | tail -n1 || true)
-if [ -z "$deb" ]; then
-	log "fetching $PKG from Debian unstable"
-	deb=$(unstable_download "$PKG" "$REX_CACHE/apt/archives")
-fi
+deb=$(unstable_deb "$PKG")
 ver=$(dpkg-deb -f "$deb" Version)
 log "unpacking $PKG $ver"
 

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Common settings for the Rex tooling.  Sourced, never executed.
 #
-# REX_CACHE  where everything large lives (default ~/.cache/rex)
-# REX_HOST=1 run the tools on the host instead of inside the trixie root
-# REX_JOBS   parallel make jobs (default: number of CPUs)
+# REX_CACHE     where everything large lives (default ~/.cache/rex)
+# REX_DOWNLOADS where downloaded packages are kept (default
+#               $REX_CACHE/downloads); only ever added to, so a fresh
+#               REX_CACHE can share the one of another cache
+# REX_HOST=1    run the tools on the host instead of inside the trixie root
+# REX_JOBS      parallel make jobs (default: number of CPUs)
 
 set -euo pipefail
 
@@ -14,6 +17,7 @@ REX_HOST=${REX_HOST:-0}
 REX_KVER=${REX_KVER:-7.2}
 mkdir -p "$REX_CACHE"
 REX_CACHE=$(cd "$REX_CACHE" && pwd)
+REX_DOWNLOADS=${REX_DOWNLOADS:-$REX_CACHE/downloads}
 
 # Paths as seen by tools running inside the environment.  In root mode the
 # checkout is bind-mounted at /rex and the cache at /cache.
@@ -26,6 +30,23 @@ else
 fi
 
 log() { printf '>>> %s\n' "$*" >&2; }
+
+# Where every step of a run records how long it took ("NAME<TAB>SECONDS"
+# per line); scripts/summary.py prints the breakdown at the end of make
+# test.  Paths are the same inside the root and on the host (REX_CACHE).
+REX_TIMES=$REX_CACHE/logs/times.tsv
+
+# timed NAME CMD...: run CMD, record its wall time under NAME, return its
+# status.  CMD runs in a context where "set -e" does not apply, so a shell
+# function given as CMD must return its failures itself.
+timed() {
+	local name=$1 t0=$SECONDS rc=0
+	shift
+	"$@" || rc=$?
+	mkdir -p "${REX_TIMES%/*}"
+	printf '%s\t%s\n' "$name" "$((SECONDS - t0))" >> "$REX_TIMES"
+	return $rc
+}
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
 
 # The Debian mirror the host already uses: the URI of its main suite in
@@ -39,11 +60,22 @@ rex_mirror() {
 		awk '$3 == "deb" && $2 !~ /-/ && $1 ~ /\/debian\/?$/ { print $1; exit }'
 }
 
-# Download the newest .deb of package $1 from Debian unstable into the
-# directory $2 with a private apt configuration under $REX_CACHE/apt (the
-# host's apt configuration is not touched).  Prints the path of the .deb.
-unstable_download() {
-	local pkg=$1 dest=$2 mirror aptdir ver
+# Print the newest .deb of package $1 in directory $2, if there is one.
+cached_deb() {
+	ls "$2/$1"_*.deb 2>/dev/null | sort -V | tail -n1
+}
+
+# The newest .deb of package $1 from Debian unstable, kept in
+# $REX_DOWNLOADS/unstable: downloaded once, with a private apt
+# configuration under $REX_CACHE/apt (the host's apt configuration is not
+# touched), then reused.  Prints the path of the .deb.
+unstable_deb() {
+	local pkg=$1 dest=$REX_DOWNLOADS/unstable mirror aptdir ver deb
+	deb=$(cached_deb "$pkg" "$dest")
+	if [ -n "$deb" ]; then
+		echo "$deb"
+		return
+	fi
 	aptdir=$REX_CACHE/apt
 	mirror=$(rex_mirror)
 	[ -n "$mirror" ] || die "no Debian mirror found in the host's apt configuration (set REX_MIRROR)"
@@ -62,7 +94,8 @@ unstable_download() {
 	ver=$(apt-cache "${opts[@]}" policy "$pkg" | awk '/Candidate:/ { print $2 }')
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
 		die "$pkg is not available in Debian unstable from $mirror"
+	log "downloading $pkg $ver from Debian unstable"
 	(cd "$dest" && apt-get "${opts[@]}" download "$pkg=$ver" >/dev/null) ||
 		die "downloading $pkg $ver from Debian unstable failed"
-	ls "$dest"/"${pkg}"_*.deb | tail -n1
+	cached_deb "$pkg" "$dest"
 }

@@ -8,6 +8,8 @@
 #   scripts/rex.sh check-series  patches/ fresh, applies, checkpatch clean,
 #                            every patch builds
 #   scripts/rex.sh test      prepare + checks + kselftests in the VM, summary
+#   scripts/rex.sh fresh     test with an empty cache that shares only the
+#                            downloads of this one (REX_FRESH_CACHE)
 #   scripts/rex.sh demo      prepare + boot the VM and run the demo
 #   scripts/rex.sh bench     prepare + boot the VM and run the benchmark
 #   scripts/rex.sh series    regenerate patches/
@@ -19,15 +21,38 @@ mkdir -p "$LOGDIR"
 
 # The build environment and the pristine kernel source.
 environment() {
-	"$ENV" setup
-	"$REX_SRC/scripts/fetch-kernel.sh"
+	timed env "$ENV" setup
+	timed source "$REX_SRC/scripts/fetch-kernel.sh"
 }
 
+# environment, the tree and the test kernel (with its uapi headers, which
+# the static checks and the selftests use).
 prepare() {
 	local t0=$SECONDS
 	environment
-	"$ENV" run bash -c 'scripts/tree.sh && scripts/build-kernel.sh'
+	"$ENV" run scripts/timed.sh tree scripts/tree.sh
+	"$ENV" run scripts/timed.sh build:test scripts/build-kernel.sh
 	log "prepared in $((SECONDS - t0)) s"
+}
+
+# make test from a cache of its own that starts empty but for the
+# downloads (packages, kernel source) of this one: what a fresh machine
+# does, minus the downloads.  The cache is removed when the run passes and
+# kept for a look when it fails; its logs are copied to logs/fresh/.
+fresh() {
+	local dir=${REX_FRESH_CACHE:-$REX_CACHE.fresh} rc=0
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	log "make test with the fresh cache $dir (downloads from $REX_DOWNLOADS)"
+	REX_CACHE=$dir REX_DOWNLOADS=$REX_DOWNLOADS "$0" test || rc=$?
+	rm -rf "$LOGDIR/fresh"
+	cp -a "$dir/logs" "$LOGDIR/fresh"
+	if [ $rc = 0 ]; then
+		rm -rf "$dir"
+	else
+		log "the fresh cache is kept in $dir"
+	fi
+	return $rc
 }
 
 case ${1:-test} in
@@ -42,7 +67,7 @@ series)
 check-series)
 	environment
 	"$ENV" run bash -c 'scripts/tree.sh && python3 scripts/series.py check &&
-		scripts/bisect-build.sh'
+		scripts/bisect-build.sh patches'
 	;;
 check)
 	prepare
@@ -56,26 +81,31 @@ bench)
 	prepare
 	"$ENV" run scripts/vm.sh bench
 	;;
+fresh)
+	fresh
+	;;
 test)
 	t0=$SECONDS
+	rm -f "$REX_TIMES" "$LOGDIR"/test-*serial.log "$LOGDIR/checks.tap"
 	prepare
 	log "static checks"
 	"$ENV" run scripts/check.sh > "$LOGDIR/checks.tap"
 	grep -v '^ok ' "$LOGDIR/checks.tap" | grep -v '^# *$' | head -200 >&2 || true
-	rm -f "$LOGDIR"/test-*serial.log
 	"$ENV" run scripts/vm.sh test
 	log "serial log of the test VM: $LOGDIR/test-serial.log"
 	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-serial.log" >&2 || true
 	# The same suite on a debug kernel (KASAN, kmemleak, lockdep).
-	"$ENV" run bash -c 'REX_FLAVOR=debug REX_CONFIGS="$0/tools/testing/selftests/rex/config
-		$0/scripts/config/debug.config" scripts/build-kernel.sh &&
-		REX_FLAVOR=debug scripts/vm.sh debug' "$ENV_SRC"
+	"$ENV" run env REX_FLAVOR=debug \
+		REX_CONFIGS="$ENV_SRC/tools/testing/selftests/rex/config $ENV_SRC/scripts/config/debug.config" \
+		scripts/timed.sh build:debug scripts/build-kernel.sh
+	"$ENV" run env REX_FLAVOR=debug scripts/vm.sh debug
 	log "serial log of the debug VM: $LOGDIR/test-debug-serial.log"
-	log "make test took $((SECONDS - t0)) s"
-	"$ENV" run python3 scripts/summary.py /cache/logs/checks.tap /cache/logs/test-serial.log \
-		/cache/logs/test-lockdown-serial.log /cache/logs/test-debug-serial.log
+	printf 'total\t%s\n' "$((SECONDS - t0))" >> "$REX_TIMES"
+	"$ENV" run python3 scripts/summary.py --times "$ENV_CACHE/logs/times.tsv" \
+		"$ENV_CACHE/logs/checks.tap" "$ENV_CACHE/logs/test-serial.log" \
+		"$ENV_CACHE/logs/test-lockdown-serial.log" "$ENV_CACHE/logs/test-debug-serial.log"
 	;;
 *)
-	die "usage: $0 prepare|check|check-series|test|demo|bench|series"
+	die "usage: $0 prepare|check|check-series|test|fresh|demo|bench|series"
 	;;
 esac

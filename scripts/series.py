@@ -13,6 +13,7 @@ patch series.
 """
 
 import filecmp
+import hashlib
 import os
 import re
 import shutil
@@ -151,15 +152,47 @@ def worktree(path):
         git("worktree", "add", "-f", "--detach", path, "pristine")
 
 
+def inputs_key(all_files):
+    """A digest of everything the series is made from: the pristine
+    commit, this script, the manifest, the diffs, the MAINTAINERS entry
+    and the overlay files (names and contents)."""
+    h = hashlib.sha256(git("rev-parse", "pristine").encode())
+    paths = [os.path.abspath(__file__), MANIFEST,
+             os.path.join(SRC, "MAINTAINERS-snippet")]
+    paths += sorted(os.path.join(DIFFS, d) for d in os.listdir(DIFFS))
+    paths += [os.path.join(SRC, f) for f in all_files]
+    for p in paths:
+        h.update(b"\0" + os.path.relpath(p, SRC).encode() + b"\0")
+        with open(p, "rb") as f:
+            h.update(f.read())
+    return h.hexdigest()
+
+
 def build():
+    """Commit the series onto the pristine tree as the branch "rex" and
+    return (series, patches, head).  The commits are reproducible; when
+    nothing they are made from changed since the last build, the branch
+    is reused instead of made again."""
     series, patches = parse_manifest()
     if not os.path.isdir(os.path.join(TREE, ".git")):
         die("no kernel tree in %s (run scripts/fetch-kernel.sh)" % TREE)
+    all_files = overlay_files()
+    key = inputs_key(all_files)
+    stamp = os.path.join(TREE, ".git", "rex-series-key")
+    try:
+        with open(stamp) as f:
+            old_key, old_head = f.read().split()
+    except (OSError, ValueError):
+        old_key = old_head = None
+    if old_key == key and subprocess.run(
+            ["git", "rev-parse", "-q", "--verify", "rex"], cwd=TREE, text=True,
+            stdout=subprocess.PIPE).stdout.strip() == old_head:
+        return series, patches, old_head
+
     worktree(WORK)
     git("checkout", "-q", "-f", "--detach", "pristine", cwd=WORK)
     git("clean", "-q", "-fdx", cwd=WORK)
 
-    all_files = overlay_files()
     claimed = {}
     author = series["author"]
     name, email = re.fullmatch(r"(.*) <(.*)>", author).groups()
@@ -189,6 +222,8 @@ def build():
         die("files in no patch of the manifest: " + " ".join(missing))
     head = git("rev-parse", "HEAD", cwd=WORK)
     git("update-ref", "refs/heads/rex", head)
+    with open(stamp, "w") as f:
+        f.write("%s %s\n" % (key, head))
     return series, patches, head
 
 
@@ -198,7 +233,7 @@ def generate(outdir):
     try:
         git("format-patch", "-q", "--cover-letter", "--zero-commit",
             "--no-signature", "--base=pristine", "--subject-prefix=" +
-            series["prefix"], "-o", tmp, "pristine.." + head, cwd=WORK)
+            series["prefix"], "-o", tmp, "pristine.." + head)
         cover = os.path.join(tmp, sorted(os.listdir(tmp))[0])
         with open(cover) as f:
             text = f.read()

@@ -3,7 +3,7 @@
 """Turn the TAP of the static checks and the serial log of the test VM into
 one result list and the closing line "N passed, N failed, N skipped".
 
-  summary.py CHECKS.tap SERIAL.log [SERIAL.log...]
+  summary.py [--times TIMES.tsv] CHECKS.tap SERIAL.log [SERIAL.log...]
 
 Test results are read like KernelCI reads them: every "ok"/"not ok" line
 at any nesting depth of the kselftest TAP is a result, except that a
@@ -14,7 +14,8 @@ up with fewer than two CPUs.  Each serial log is one boot; a boot that
 prints "REX-RUN <name>" has its results named "<name>:..." so that the
 same test run in two boots (for example with and without lockdown) gives
 two results.
-Exits 1 when anything failed.
+With --times, the time breakdown of the run (scripts/lib.sh, timed())
+is printed before the closing line.  Exits 1 when anything failed.
 """
 
 import re
@@ -86,8 +87,35 @@ def boot(serial):
     return results
 
 
+def times(path):
+    """Print the time breakdown of the run: the steps in the order they
+    ran, steps of the same name (several boots, per-patch builds) summed."""
+    order, secs, count = [], {}, {}
+    try:
+        with open(path) as f:
+            for line in f:
+                name, _, s = line.rstrip("\n").partition("\t")
+                if not s.isdigit():
+                    continue
+                if name not in secs:
+                    order.append(name)
+                    secs[name], count[name] = 0, 0
+                secs[name] += int(s)
+                count[name] += 1
+    except FileNotFoundError:
+        return
+    print("time breakdown (wall seconds; nested steps are part of their parent):")
+    for name in order:
+        note = " (%d runs)" % count[name] if count[name] > 1 else ""
+        print("  %-24s %5d s  %5.1f min%s" % (name, secs[name], secs[name] / 60, note))
+
+
 def main():
-    checks, serials = sys.argv[1], sys.argv[2:]
+    args = sys.argv[1:]
+    times_file = None
+    if args[:1] == ["--times"]:
+        times_file, args = args[1], args[2:]
+    checks, serials = args[0], args[1:]
     results = []
     with open(checks, errors="replace") as f:
         results += parse(f, "")
@@ -97,6 +125,8 @@ def main():
     for name, status in results:
         print("%-4s %s" % ({"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[status],
                            name))
+    if times_file:
+        times(times_file)
     npass = sum(1 for _, s in results if s == "pass")
     nfail = sum(1 for _, s in results if s == "fail")
     nskip = sum(1 for _, s in results if s == "skip")

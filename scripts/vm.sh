@@ -32,13 +32,14 @@ mkdir -p "$LOGDIR"
 # Build and install the selftests like "make kselftest-install TARGETS=rex",
 # with their own object tree so the kernel build directory is left alone.
 # "make kselftest-install" installs the headers into the kernel object tree
-# first; so do we.
+# first; scripts/build-kernel.sh has done that.
 log "building kselftests (TARGETS=rex)"
-make -s -C "$TREE" O="$OUT" LLVM=1 headers
 rm -rf "$KST"
 # The Rust programs of rex_rust_test are built with this kernel build's
 # Rust toolchain and flags (REX_KBUILD); core and the crate rex are cached.
-make -s -C "$TREE/tools/testing/selftests" O="$KST_OUT" TARGETS=rex \
+[ -f "$OUT/usr/include/linux/rex.h" ] ||
+	die "no uapi headers in $OUT/usr/include: build the kernel with scripts/build-kernel.sh"
+timed "vm:selftests" make -s -C "$TREE/tools/testing/selftests" O="$KST_OUT" TARGETS=rex \
 	KHDR_INCLUDES="-isystem $OUT/usr/include" \
 	REX_KBUILD="$OUT" REX_RUST_CACHE="$REX_CACHE/rust" \
 	INSTALL_PATH="$KST" install >/dev/null
@@ -91,7 +92,7 @@ boot() {
 	shift 2
 	log "booting $FLAVOR kernel (TCG, 2 vCPUs), serial log: $serial"
 	set +e
-	timeout --foreground "${REX_VM_TIMEOUT:-900}" \
+	timed "boot:$name" timeout --foreground "${REX_VM_TIMEOUT:-900}" \
 		qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
 		-nodefaults -nographic -no-reboot -serial stdio \
 		-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio.gz" \
