@@ -176,6 +176,12 @@ def build():
     series, patches = parse_manifest()
     if not os.path.isdir(os.path.join(TREE, ".git")):
         die("no kernel tree in %s (run scripts/fetch-kernel.sh)" % TREE)
+    # The identity of the commits and of the cover letter: the manifest's
+    # author, also when the commits are reused.
+    name, email = re.fullmatch(r"(.*) <(.*)>", series["author"]).groups()
+    for k in ("AUTHOR", "COMMITTER"):
+        IDENT["GIT_%s_NAME" % k] = name
+        IDENT["GIT_%s_EMAIL" % k] = email
     all_files = overlay_files()
     key = inputs_key(all_files)
     stamp = os.path.join(TREE, ".git", "rex-series-key")
@@ -195,10 +201,6 @@ def build():
 
     claimed = {}
     author = series["author"]
-    name, email = re.fullmatch(r"(.*) <(.*)>", author).groups()
-    for k in ("AUTHOR", "COMMITTER"):
-        IDENT["GIT_%s_NAME" % k] = name
-        IDENT["GIT_%s_EMAIL" % k] = email
     for p in patches:
         for f in patch_files(p, all_files):
             if f in claimed:
