@@ -14,6 +14,7 @@ patch series.
 
 import filecmp
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -254,7 +255,7 @@ def generate(outdir):
     return head
 
 
-def run_checkpatch(paths):
+def run_checkpatch(paths, dest=sys.stdout):
     bad = False
     for p in paths:
         r = subprocess.run(["perl", os.path.join(TREE, "scripts/checkpatch.pl"),
@@ -268,9 +269,9 @@ def run_checkpatch(paths):
         name = os.path.basename(p)
         if errs:
             bad = True
-            print("checkpatch: %s:\n  %s" % (name, "\n  ".join(errs)))
+            print("checkpatch: %s:\n  %s" % (name, "\n  ".join(errs)), file=dest)
         for c in checks:
-            print("checkpatch: %s: %s" % (name, c))
+            print("checkpatch: %s: %s" % (name, c), file=dest)
     return not bad
 
 
@@ -290,6 +291,29 @@ def check():
         else:
             print("series: patches/ is up to date (%d patches)" % (len(have) - 1))
 
+        paths = [os.path.join(committed, f) for f in have
+                 if not f.startswith("0000-")]
+        # git am and checkpatch depend only on the patches, the pristine
+        # tree and checkpatch itself: a series that passed them before is
+        # not checked again (the stamp keeps what they printed).
+        key = hashlib.sha256(git("rev-parse", "pristine").encode())
+        for path in [os.path.abspath(__file__),
+                     os.path.join(TREE, "scripts", "checkpatch.pl")] + paths:
+            with open(path, "rb") as f:
+                key.update(f.read())
+        key = key.hexdigest()
+        stamp = os.path.join(TREE, ".git", "rex-series-checked")
+        try:
+            with open(stamp) as f:
+                old = f.read().split("\n", 1)
+        except OSError:
+            old = None
+        if old and old[0] == key:
+            print("series: git am and checkpatch passed before for these patches:")
+            print(old[1], end="")
+            return ok
+        out = io.StringIO()
+
         # The committed series must apply to the pristine tree.
         am = os.path.join(CACHE, "series-am")
         worktree(am)
@@ -297,22 +321,26 @@ def check():
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         git("checkout", "-q", "-f", "--detach", "pristine", cwd=am)
         git("clean", "-q", "-fdx", cwd=am)
-        paths = [os.path.join(committed, f) for f in have
-                 if not f.startswith("0000-")]
         r = subprocess.run(["git", "am", "-q"] + paths, cwd=am, text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            env=dict(os.environ, **IDENT))
+        passed = True
         if r.returncode:
             print("series: git am of patches/ onto pristine failed:\n" + r.stdout)
             subprocess.run(["git", "am", "--abort"], cwd=am)
-            ok = False
+            passed = False
         else:
-            print("series: git am onto pristine: ok")
+            print("series: git am onto pristine: ok", file=out)
 
-        if run_checkpatch(paths):
-            print("series: checkpatch --strict: no errors or warnings")
+        if run_checkpatch(paths, out):
+            print("series: checkpatch --strict: no errors or warnings", file=out)
         else:
-            ok = False
+            passed = False
+        print(out.getvalue(), end="")
+        if passed:
+            with open(stamp, "w") as f:
+                f.write(key + "\n" + out.getvalue())
+        ok = ok and passed
     finally:
         shutil.rmtree(tmp)
     return ok
