@@ -2,7 +2,7 @@
 #
 # Rex developer entry points; see README.md.
 
-.PHONY: all test test-fresh demo bench check check-series series prepare shell
+.PHONY: all test test-fresh demo bench fuzz check check-series series prepare shell
 
 all: test
 
@@ -18,6 +18,9 @@ demo:
 
 bench:
 	scripts/rex.sh bench
+
+fuzz:
+	scripts/rex.sh fuzz
 
 check:
 	scripts/rex.sh check

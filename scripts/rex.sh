@@ -12,6 +12,8 @@
 #                            downloads of this one (REX_FRESH_CACHE)
 #   scripts/rex.sh demo      prepare + boot the VM and run the demo
 #   scripts/rex.sh bench     prepare + boot the VM and run the benchmark
+#   scripts/rex.sh fuzz      prepare + a long run of the loader fuzzer in the
+#                            VM, on the debug kernel (KASAN, kmemleak)
 #   scripts/rex.sh series    regenerate patches/
 . "$(dirname "$0")/lib.sh"
 
@@ -84,6 +86,15 @@ bench)
 fresh)
 	fresh
 	;;
+fuzz)
+	prepare
+	rm -f "$LOGDIR/test-fuzz-serial.log"
+	"$ENV" run env REX_FLAVOR=debug \
+		REX_CONFIGS="$ENV_SRC/tools/testing/selftests/rex/config $ENV_SRC/scripts/config/debug.config" \
+		scripts/build-kernel.sh
+	"$ENV" run env REX_FLAVOR=debug REX_VM_TIMEOUT="${REX_VM_TIMEOUT:-3600}" scripts/vm.sh fuzz
+	"$ENV" run python3 scripts/summary.py /dev/null "$ENV_CACHE/logs/test-fuzz-serial.log"
+	;;
 test)
 	t0=$SECONDS
 	rm -f "$REX_TIMES" "$LOGDIR"/test-*serial.log "$LOGDIR/checks.tap"
@@ -106,6 +117,6 @@ test)
 		"$ENV_CACHE/logs/test-lockdown-serial.log" "$ENV_CACHE/logs/test-debug-serial.log"
 	;;
 *)
-	die "usage: $0 prepare|check|check-series|test|fresh|demo|bench|series"
+	die "usage: $0 prepare|check|check-series|test|fresh|fuzz|demo|bench|series"
 	;;
 esac

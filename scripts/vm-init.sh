@@ -22,6 +22,8 @@ for arg in $(cat /proc/cmdline); do
 	case $arg in
 	rex.mode=*) mode=${arg#rex.mode=} ;;
 	rex.only=*) only=${arg#rex.only=} ;;
+	rex.fuzz_iters=*) export REX_FUZZ_ITERS=${arg#rex.fuzz_iters=} ;;
+	rex.fuzz_seed=*) export REX_FUZZ_SEED=${arg#rex.fuzz_seed=} ;;
 	esac
 done
 
@@ -50,6 +52,14 @@ bench)
 	echo "REX-BENCH-BEGIN"
 	./rex/rex_bench 2>&1
 	echo "REX-BENCH-END rc=$?"
+	;;
+fuzz)
+	# A long run of the loader fuzzer (make fuzz); splats go to the log.
+	echo "REX-RUN fuzz"
+	echo "REX-CPUS $(nproc)"
+	echo "REX-KSELFTEST-BEGIN"
+	./run_kselftest.sh -o 0 -t rex:rex_fuzz_test
+	echo "REX-KSELFTEST-END rc=$?"
 	;;
 debug)
 	# The debug kernel (KASAN, kmemleak, lockdep): the whole suite, then

@@ -11,6 +11,9 @@
 #                         rex_lockdown_test (test-lockdown-serial.log)
 #   scripts/vm.sh demo    run the demo and show its output
 #   scripts/vm.sh bench   run the benchmark and show its output
+#   scripts/vm.sh fuzz    run the loader fuzzer for REX_FUZZ_ITERS loads
+#                         (default 200000) from seed REX_FUZZ_SEED
+#                         (test-fuzz-serial.log)
 #   scripts/vm.sh debug   run the kselftests on the debug kernel
 #                         (REX_FLAVOR=debug), then a kmemleak scan
 #                         (test-debug-serial.log)
@@ -112,7 +115,14 @@ bench)
 	grep -q '^REX-BENCH-END rc=0' "$serial" || die "benchmark failed, see $serial"
 	;;
 debug)
-	boot test-debug debug
+	# KASAN and lockdep make a load about ten times slower: fewer fuzzer
+	# loads keep the debug boot inside the warm run's budget.
+	boot test-debug debug "rex.fuzz_iters=${REX_FUZZ_ITERS_DEBUG:-4000}"
+	;;
+fuzz)
+	boot test-fuzz fuzz "rex.fuzz_iters=${REX_FUZZ_ITERS:-200000}" \
+		"rex.fuzz_seed=${REX_FUZZ_SEED:-1}"
+	grep -E '^# (# )?[0-9]+ loads|^# (# )?  |^(# )*(not )?ok ' "$LOGDIR/test-fuzz-serial.log" || true
 	;;
 demo)
 	boot demo demo

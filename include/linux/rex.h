@@ -42,7 +42,7 @@ static inline bool bpf_prog_is_rex(const struct bpf_prog *prog)
 }
 
 #ifdef CONFIG_REX
-int rex_prog_check_attr(const union bpf_attr *attr);
+int rex_prog_check_attr(const union bpf_attr *attr, bool from_kernel);
 int rex_prog_load(struct bpf_prog *prog, const union bpf_attr *attr,
 		  struct bpf_log_attr *attr_log);
 void rex_prog_free(struct bpf_prog *prog);
@@ -51,7 +51,8 @@ int rex_prog_fill_info(const struct bpf_prog *prog, struct bpf_prog_info *info,
 void rex_prog_show_fdinfo(struct seq_file *m, const struct bpf_prog *prog);
 u32 rex_prog_ksymbol(const struct bpf_prog *prog, unsigned long *addr);
 #else
-static inline int rex_prog_check_attr(const union bpf_attr *attr)
+static inline int rex_prog_check_attr(const union bpf_attr *attr,
+				      bool from_kernel)
 {
 	return -EINVAL;
 }

@@ -17,6 +17,7 @@
 #include <linux/bpf_verifier.h>
 #include <linux/filter.h>
 #include <linux/string.h>
+#include <asm/rqspinlock.h>
 #include <uapi/linux/rex.h>
 
 #include "rex.h"
@@ -26,11 +27,14 @@
  * @name: the import name, equal to the BPF helper's name
  * @func_id: the BPF helper whose availability and GPL rule apply
  * @wrapper: Rex function to call instead of the BPF helper's, or NULL
+ * @map_ok: for helpers that take a map (an ARG_CONST_MAP_PTR argument of
+ *          their prototype): is a map of this type one they work on?
  */
 struct rex_helper {
 	const char *name;
 	enum bpf_func_id func_id;
 	rex_helper_fn wrapper;
+	bool (*map_ok)(u32 map_type);
 };
 
 /* A wrapper with the calling convention of BPF helpers, for the gates. */
@@ -39,38 +43,32 @@ struct rex_helper {
 #define REX_CALL_3(name, ...)	BPF_CALL_x(3, static, name, __VA_ARGS__)
 #define REX_CALL_4(name, ...)	BPF_CALL_x(4, static, name, __VA_ARGS__)
 
-static bool rex_map_has_values(const struct bpf_map *map)
-{
-	return rex_map_type_has_values(map->map_type);
-}
-
+/*
+ * The map a helper gets has been checked by the gate (rex_check_maps()): it
+ * is one of the program's maps, of a type the helper works on.  The
+ * wrappers below add what the map's flags say programs may do with it, as
+ * the verifier does for eBPF: BPF_F_RDONLY_PROG maps are not written,
+ * BPF_F_WRONLY_PROG maps not read.
+ */
 REX_CALL_2(rex_map_lookup_elem, struct bpf_map *, map, void *, key)
 {
-	if (!rex_map_has_values(map))
+	if (map->map_flags & BPF_F_WRONLY_PROG)
 		return 0;
 	return (unsigned long)map->ops->map_lookup_elem(map, key);
 }
 
 REX_CALL_4(rex_map_update_elem, struct bpf_map *, map, void *, key, void *, value, u64, flags)
 {
-	if (!rex_map_has_values(map))
-		return -EINVAL;
+	if (map->map_flags & BPF_F_RDONLY_PROG)
+		return -EPERM;
 	return map->ops->map_update_elem(map, key, value, flags);
 }
 
 REX_CALL_2(rex_map_delete_elem, struct bpf_map *, map, void *, key)
 {
-	if (!rex_map_has_values(map))
-		return -EINVAL;
+	if (map->map_flags & BPF_F_RDONLY_PROG)
+		return -EPERM;
 	return map->ops->map_delete_elem(map, key);
-}
-
-REX_CALL_4(rex_ringbuf_output, struct bpf_map *, map, void *, data, u64, size, u64, flags)
-{
-	if (map->map_type != BPF_MAP_TYPE_RINGBUF)
-		return -EINVAL;
-	return bpf_ringbuf_output_proto.func((unsigned long)map, (unsigned long)data,
-					     size, flags, 0);
 }
 
 /*
@@ -84,12 +82,10 @@ REX_CALL_3(rex_ringbuf_reserve, struct bpf_map *, map, u64, size, u64, flags)
 {
 	void *rec;
 
-	if (map->map_type != BPF_MAP_TYPE_RINGBUF)
-		return 0;
 	rec = (void *)(unsigned long)bpf_ringbuf_reserve_proto.func((unsigned long)map,
 								    size, flags, 0, 0);
-	if (rec && rex_res_acquired(REX_RES_RINGBUF_RECORD, rec)) {
-		rex_res_release(REX_RES_RINGBUF_RECORD, rec);
+	if (rec && rex_res_acquired(REX_RES_RINGBUF_RECORD, rec, 0)) {
+		rex_res_release(REX_RES_RINGBUF_RECORD, rec, 0);
 		rec = NULL;
 	}
 	return (unsigned long)rec;
@@ -97,42 +93,57 @@ REX_CALL_3(rex_ringbuf_reserve, struct bpf_map *, map, u64, size, u64, flags)
 
 REX_CALL_2(rex_ringbuf_submit, void *, rec, u64, flags)
 {
-	if (rex_res_released(rec))
+	unsigned long unused;
+
+	if (rex_res_released(rec, &unused))
 		bpf_ringbuf_submit_proto.func((unsigned long)rec, flags, 0, 0, 0);
 	return 0;
 }
 
 REX_CALL_2(rex_ringbuf_discard, void *, rec, u64, flags)
 {
-	if (rex_res_released(rec))
+	unsigned long unused;
+
+	if (rex_res_released(rec, &unused))
 		bpf_ringbuf_discard_proto.func((unsigned long)rec, flags, 0, 0, 0);
 	return 0;
 }
 
 /*
- * A held BPF spin lock keeps interrupts disabled on this CPU and other
- * CPUs spinning, so it goes into the ledger.  As the verifier does for
- * eBPF, a program may hold one lock at a time: the BPF helpers keep the
- * saved interrupt state in a single per-CPU slot, and taking a second lock
- * could deadlock.  Trying to is a panic of the program, as is a full
- * ledger, since bpf_spin_lock() cannot fail.
+ * A held spin lock keeps interrupts disabled on this CPU and other CPUs
+ * spinning, so it goes into the ledger.  Rex programs take the kernel's
+ * resilient queued spin lock (rqspinlock, what eBPF's bpf_res_spin_lock()
+ * takes), in a map value whose BTF describes it (struct bpf_res_spin_lock),
+ * so user space can neither write nor read the lock word: a lock that
+ * cannot be taken (a deadlock, or one held past rqspinlock's timeout, say
+ * by a program stopped on another CPU) fails the acquisition instead of
+ * spinning forever, and the program panics.  As the verifier does for eBPF,
+ * a program may hold one lock at a time: taking a second one panics it, as
+ * does a full ledger, since the program's bpf_res_spin_lock() has no
+ * failure to report.
  */
-REX_CALL_1(rex_spin_lock, struct bpf_spin_lock *, lock)
+REX_CALL_1(rex_res_spin_lock, struct bpf_res_spin_lock *, lock)
 {
+	rqspinlock_t *l = (rqspinlock_t *)lock;
+	unsigned long flags;
+
 	if (rex_res_holds(REX_RES_SPIN_LOCK))
-		rex_panic("bpf_spin_lock() while holding a BPF spin lock");
-	bpf_spin_lock_proto.func((unsigned long)lock, 0, 0, 0, 0);
-	if (rex_res_acquired(REX_RES_SPIN_LOCK, lock)) {
-		bpf_spin_unlock_proto.func((unsigned long)lock, 0, 0, 0, 0);
-		rex_panic("bpf_spin_lock(): the cleanup ledger is full");
+		rex_panic("bpf_res_spin_lock() while holding a spin lock");
+	if (raw_res_spin_lock_irqsave(l, flags))
+		rex_panic("bpf_res_spin_lock(): the lock cannot be taken (deadlock or timeout)");
+	if (rex_res_acquired(REX_RES_SPIN_LOCK, lock, flags)) {
+		raw_res_spin_unlock_irqrestore(l, flags);
+		rex_panic("bpf_res_spin_lock(): the cleanup ledger is full");
 	}
 	return 0;
 }
 
-REX_CALL_1(rex_spin_unlock, struct bpf_spin_lock *, lock)
+REX_CALL_1(rex_res_spin_unlock, struct bpf_res_spin_lock *, lock)
 {
-	if (rex_res_released(lock))
-		bpf_spin_unlock_proto.func((unsigned long)lock, 0, 0, 0, 0);
+	unsigned long flags;
+
+	if (rex_res_released(lock, &flags))
+		raw_res_spin_unlock_irqrestore((rqspinlock_t *)lock, flags);
 	return 0;
 }
 
@@ -140,24 +151,43 @@ REX_CALL_1(rex_spin_unlock, struct bpf_spin_lock *, lock)
  * rex_res_release() - release a resource a program still holds
  * @kind: the kind of resource
  * @ptr: the resource
+ * @data: what the ledger recorded with it
  *
  * Called by the runtime for each ledger entry when a program is left early
  * or returns without releasing it.
  */
-void rex_res_release(enum rex_resource kind, void *ptr)
+void rex_res_release(enum rex_resource kind, void *ptr, unsigned long data)
 {
 	switch (kind) {
 	case REX_RES_RINGBUF_RECORD:
 		bpf_ringbuf_discard_proto.func((unsigned long)ptr, 0, 0, 0, 0);
 		break;
 	case REX_RES_SPIN_LOCK:
-		bpf_spin_unlock_proto.func((unsigned long)ptr, 0, 0, 0, 0);
+		raw_res_spin_unlock_irqrestore((rqspinlock_t *)ptr, data);
 		break;
 	}
 }
 
-#define HELPER(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, NULL }
-#define WRAPPED(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, rex_##fn }
+/* The map types the map-taking helpers of the allowlist work on. */
+static bool map_ringbuf(u32 type)
+{
+	return type == BPF_MAP_TYPE_RINGBUF;
+}
+
+static bool map_stack_trace(u32 type)
+{
+	return type == BPF_MAP_TYPE_STACK_TRACE;
+}
+
+static bool map_perf_event_array(u32 type)
+{
+	return type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
+#define HELPER(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, NULL, NULL }
+#define WRAPPED(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, rex_##fn, NULL }
+#define MAP_HELPER(fn, ok)	{ "bpf_" #fn, BPF_FUNC_##fn, NULL, ok }
+#define MAP_WRAPPED(fn, ok)	{ "bpf_" #fn, BPF_FUNC_##fn, rex_##fn, ok }
 
 /* The allowlist, sorted by name. */
 static const struct rex_helper rex_helpers[] = {
@@ -167,31 +197,78 @@ static const struct rex_helper rex_helpers[] = {
 	HELPER(get_current_uid_gid),
 	HELPER(get_prandom_u32),
 	HELPER(get_smp_processor_id),
-	HELPER(get_stackid),
+	MAP_HELPER(get_stackid, map_stack_trace),
 	HELPER(ktime_get_boot_ns),
 	HELPER(ktime_get_ns),
-	WRAPPED(map_delete_elem),
-	WRAPPED(map_lookup_elem),
-	WRAPPED(map_update_elem),
+	MAP_WRAPPED(map_delete_elem, rex_map_type_has_values),
+	MAP_WRAPPED(map_lookup_elem, rex_map_type_has_values),
+	MAP_WRAPPED(map_update_elem, rex_map_type_has_values),
 	HELPER(override_return),
-	HELPER(perf_event_output),
+	MAP_HELPER(perf_event_output, map_perf_event_array),
 	HELPER(probe_read_kernel),
 	HELPER(probe_read_kernel_str),
 	HELPER(probe_read_user),
 	HELPER(probe_read_user_str),
 	HELPER(redirect),
+	/* Rex's spin locks, under the policy of eBPF's: XDP and tc only. */
+	{ "bpf_res_spin_lock", BPF_FUNC_spin_lock, rex_res_spin_lock, NULL },
+	{ "bpf_res_spin_unlock", BPF_FUNC_spin_unlock, rex_res_spin_unlock, NULL },
 	WRAPPED(ringbuf_discard),
-	WRAPPED(ringbuf_output),
-	WRAPPED(ringbuf_reserve),
+	MAP_HELPER(ringbuf_output, map_ringbuf),
+	MAP_WRAPPED(ringbuf_reserve, map_ringbuf),
 	WRAPPED(ringbuf_submit),
 	HELPER(skb_load_bytes),
 	HELPER(skb_store_bytes),
-	WRAPPED(spin_lock),
-	WRAPPED(spin_unlock),
 	HELPER(trace_printk),
 	HELPER(xdp_adjust_head),
 	HELPER(xdp_adjust_tail),
 };
+
+/*
+ * Which arguments of a helper are maps: from its prototype, so that a
+ * helper added to the allowlist later is covered without a list here.
+ */
+static u8 map_args(const struct bpf_func_proto *fn)
+{
+	const enum bpf_arg_type args[] = {
+		fn->arg1_type, fn->arg2_type, fn->arg3_type, fn->arg4_type, fn->arg5_type,
+	};
+	unsigned int i;
+	u8 mask = 0;
+
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		if (base_type(args[i]) == ARG_CONST_MAP_PTR)
+			mask |= BIT(i);
+	return mask;
+}
+
+/**
+ * rex_check_maps() - check the map arguments of a helper call
+ * @rex: the running program
+ * @idx: the helper's allowlist index
+ * @args: the five arguments of the call
+ *
+ * Called by the gates of helpers that take maps.  Each map argument must be
+ * one of the program's maps and of a type the helper works on, which the
+ * verifier makes sure of for eBPF; anything else panics the program.
+ */
+void rex_check_maps(const struct rex_prog *rex, unsigned int idx, const u64 *args)
+{
+	unsigned long mask = rex->map_args[idx];
+	unsigned int i, j;
+
+	for_each_set_bit(i, &mask, 5) {
+		const struct bpf_map *map = (const void *)(unsigned long)args[i];
+
+		for (j = 0; j < rex->nr_maps; j++)
+			if (rex->maps[j] == map)
+				break;
+		if (j == rex->nr_maps)
+			rex_panic("helper called with a pointer that is no map of the program");
+		if (!rex_helpers[idx].map_ok(map->map_type))
+			rex_panic("helper called with a map of a type it does not take");
+	}
+}
 
 /*
  * Programs call helpers through gates, one per allowlist entry: a gate
@@ -203,7 +280,14 @@ static const struct rex_helper rex_helpers[] = {
 #define GATE(n)								\
 static u64 gate_##n(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)		\
 {									\
-	return rex_helper_enter(_RET_IP_)->helpers[n](r1, r2, r3, r4, r5); \
+	const struct rex_prog *rex = rex_helper_enter(_RET_IP_);	\
+									\
+	if (rex->map_args[n]) {						\
+		const u64 args[] = { r1, r2, r3, r4, r5 };		\
+									\
+		rex_check_maps(rex, n, args);				\
+	}								\
+	return rex->helpers[n](r1, r2, r3, r4, r5);			\
 }
 
 GATE(0) GATE(1) GATE(2) GATE(3) GATE(4) GATE(5) GATE(6) GATE(7)
@@ -311,6 +395,12 @@ static int resolve_helper(struct rex_load *ld, unsigned int idx, u64 *addr)
 		rex_log(ld, "helper '%s' needs a GPL-compatible license", h->name);
 		return -EINVAL;
 	}
+	ld->rex->map_args[idx] = map_args(fn);
+	if (ld->rex->map_args[idx] && !h->map_ok) {
+		rex_log(ld, "helper '%s' takes a map, and Rex knows no map type it may take",
+			h->name);
+		return -EINVAL;
+	}
 
 	/* What the verifier's fixups would have noted about the program. */
 	switch (h->func_id) {
@@ -333,28 +423,58 @@ static int resolve_helper(struct rex_load *ld, unsigned int idx, u64 *addr)
 }
 
 /**
+ * rex_import_reserved() - is a name one that only imports of helpers use?
+ * @name: a symbol name
+ *
+ * Helper imports are named "bpf_..." (the BPF helper's name) or "rex_...",
+ * now and when helpers are added; maps may not take such names, or a map
+ * could stand in for a helper.
+ *
+ * Return: true if @name starts with "bpf_" or "rex_".
+ */
+bool rex_import_reserved(const char *name)
+{
+	return str_has_prefix(name, "bpf_") || str_has_prefix(name, "rex_");
+}
+
+/**
  * rex_import_resolve() - resolve one undefined symbol of an image
  * @ld: the load, with the image's maps bound
  * @name: the symbol's name
+ * @kind: how the image uses it: called (a helper) or as data (a map)
  * @addr: set to the address the symbol stands for
  *
- * A name that equals the name of one of the image's maps resolves to the
- * map bound to it, "rex_panic" to rex_panic(), and any other name must be a
- * helper of the allowlist that is available to the program's type.
+ * A called import is "rex_panic", resolved to rex_panic(), or a helper of
+ * the allowlist that is available to the program's type, resolved to its
+ * gate; an import used as data is one of the image's maps, resolved to the
+ * map bound to it.
  *
  * Return: 0 on success, -ENOENT for an unknown name and -EINVAL for a
- * helper the program may not use, with a line naming the symbol in the log.
+ * helper the program may not use or an import used as what it is not,
+ * with a line naming the symbol in the log.
  */
-int rex_import_resolve(struct rex_load *ld, const char *name, u64 *addr)
+int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_kind kind,
+		       u64 *addr)
 {
+	char shown[REX_NAME_SHOWN + 1];
 	unsigned int i;
 	int idx;
 
-	for (i = 0; i < ld->nr_maps; i++) {
-		if (!strcmp(ld->map_defs[i].name, name)) {
-			*addr = (unsigned long)ld->prog->aux->used_maps[i];
-			return 0;
+	if (kind == REX_IMPORT_DATA) {
+		for (i = 0; i < ld->nr_maps; i++) {
+			if (!strcmp(ld->map_defs[i].name, name)) {
+				*addr = (unsigned long)ld->prog->aux->used_maps[i];
+				return 0;
+			}
 		}
+		if (rex_import_reserved(name)) {
+			rex_log(ld, "import '%s' is a helper, used as data",
+				rex_printable(shown, name));
+			return -EINVAL;
+		}
+		rex_log(ld, "unknown import '%s': not a map of the image",
+			rex_printable(shown, name));
+		return -ENOENT;
 	}
 	/* Not gated: it is the way out, available to every program type. */
 	if (!strcmp(name, "rex_panic")) {
@@ -362,9 +482,16 @@ int rex_import_resolve(struct rex_load *ld, const char *name, u64 *addr)
 		return 0;
 	}
 	idx = find_helper(name);
-	if (idx < 0) {
-		rex_log(ld, "unknown import '%s': not a map of the image nor a Rex helper", name);
-		return -ENOENT;
+	if (idx >= 0)
+		return resolve_helper(ld, idx, addr);
+	for (i = 0; i < ld->nr_maps; i++) {
+		if (!strcmp(ld->map_defs[i].name, name)) {
+			rex_log(ld, "import '%s' is a map, called as a function",
+				rex_printable(shown, name));
+			return -EINVAL;
+		}
 	}
-	return resolve_helper(ld, idx, addr);
+	rex_log(ld, "unknown import '%s': not a Rex helper",
+		rex_printable(shown, name));
+	return -ENOENT;
 }

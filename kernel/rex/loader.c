@@ -27,15 +27,36 @@
 
 #define REX_MAX_SEGMENTS	16
 
-/* Dynamic tags from the ELF gABI that uapi/linux/elf.h does not define. */
+/* ELF gABI values that uapi/linux/elf.h does not define. */
 #define REX_DT_INIT_ARRAY	25
 #define REX_DT_FINI_ARRAY	26
+#define REX_DT_FLAGS		30
 #define REX_DT_PREINIT_ARRAY	32
+#define REX_DT_RELRSZ		35
+#define REX_DT_RELR		36
+#define REX_DT_RELRENT		37
+#define REX_DF_TEXTREL		0x4
+#define REX_SHT_RELR		19
+
+/*
+ * A table the dynamic segment points to: [addr, addr + size) in the
+ * image's address space, at file offset @off.  @tag is its dynamic tag.
+ */
+struct rex_dyn_table {
+	u64 addr;
+	u64 size;
+	u64 off;
+	s64 tag;
+	bool set;
+	bool size_set;
+};
 
 /* One PT_LOAD segment, page-rounded: [start, end) relative to the base. */
 struct rex_seg {
 	u64 vaddr;
 	u64 memsz;
+	u64 offset;
+	u64 filesz;
 	u64 start;
 	u64 end;
 	u32 flags;
@@ -54,11 +75,39 @@ struct rex_elf {
 	unsigned int nsyms;
 	const char *strtab;
 	size_t strsz;
-	unsigned int dynsym_idx;
+	struct rex_dyn_table rela, jmprel, relr, symtab, strtab_dyn;
 	struct rex_load *ld;
+	char shown[REX_NAME_SHOWN + 1];
 };
 
 #define rex_err(elf, fmt, ...) rex_log((elf)->ld, fmt, ##__VA_ARGS__)
+
+/**
+ * rex_printable() - a name from an image as a log line may show it
+ * @buf: REX_NAME_SHOWN + 1 bytes for the result
+ * @s: a NUL-terminated name from the image
+ *
+ * Names in images are bytes anyone with CAP_SYS_ADMIN chose: a log line
+ * shows at most REX_NAME_SHOWN of them, every byte that is not printable
+ * ASCII replaced by '?'.
+ *
+ * Return: @buf.
+ */
+const char *rex_printable(char *buf, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < REX_NAME_SHOWN && s[i]; i++)
+		buf[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+/* rex_printable() into @elf's buffer, valid until the next call. */
+static const char *shown(struct rex_elf *elf, const char *s)
+{
+	return rex_printable(elf->shown, s);
+}
 
 /* Is [off, off + size) inside the file? */
 static bool in_file(const struct rex_elf *elf, u64 off, u64 size)
@@ -149,7 +198,8 @@ static int add_segment(struct rex_elf *elf, unsigned int i, const Elf64_Phdr *ph
 	}
 	if (ph->p_align < PAGE_SIZE || !is_power_of_2(ph->p_align) ||
 	    (ph->p_vaddr & ~PAGE_MASK) != (ph->p_offset & ~PAGE_MASK)) {
-		rex_err(elf, "segment %u is not page-aligned (align %#llx, vaddr %#llx, offset %#llx)",
+		rex_err(elf,
+			"segment %u is not page-aligned (align %#llx, vaddr %#llx, offset %#llx)",
 			i, ph->p_align, ph->p_vaddr, ph->p_offset);
 		return -EINVAL;
 	}
@@ -163,6 +213,8 @@ static int add_segment(struct rex_elf *elf, unsigned int i, const Elf64_Phdr *ph
 	seg = &elf->segs[elf->nsegs];
 	seg->vaddr = ph->p_vaddr;
 	seg->memsz = ph->p_memsz;
+	seg->offset = ph->p_offset;
+	seg->filesz = ph->p_filesz;
 	seg->start = round_down(ph->p_vaddr, PAGE_SIZE);
 	seg->end = round_up(end, PAGE_SIZE);
 	seg->flags = ph->p_flags;
@@ -179,8 +231,7 @@ static int add_segment(struct rex_elf *elf, unsigned int i, const Elf64_Phdr *ph
 static int check_phdrs(struct rex_elf *elf)
 {
 	const Elf64_Phdr *phdrs = (const void *)(elf->data + elf->ehdr->e_phoff);
-	bool text = false;
-	unsigned int i;
+	unsigned int i, text = 0;
 	int err;
 
 	for (i = 0; i < elf->ehdr->e_phnum; i++) {
@@ -191,7 +242,7 @@ static int check_phdrs(struct rex_elf *elf)
 			err = add_segment(elf, i, ph);
 			if (err)
 				return err;
-			text |= !!(ph->p_flags & PF_X);
+			text += !!(ph->p_flags & PF_X);
 			break;
 		case PT_DYNAMIC:
 			if (elf->dynamic || !in_file(elf, ph->p_offset, ph->p_filesz) ||
@@ -202,6 +253,10 @@ static int check_phdrs(struct rex_elf *elf)
 			elf->dynamic = ph;
 			break;
 		case PT_GNU_RELRO:
+			if (elf->relro) {
+				rex_err(elf, "segment %u: more than one RELRO segment", i);
+				return -EINVAL;
+			}
 			elf->relro = ph;
 			break;
 		case PT_GNU_STACK:
@@ -228,43 +283,170 @@ static int check_phdrs(struct rex_elf *elf)
 			return -EINVAL;
 		}
 	}
-	if (!text) {
-		rex_err(elf, "image has no executable segment");
+	/* The text is one range: kallsyms, perf and the run-time checks use it. */
+	if (text != 1) {
+		rex_err(elf, "image has %u executable segments, not one", text);
+		return -EINVAL;
+	}
+	if (!elf->dynamic) {
+		rex_err(elf, "image has no dynamic segment");
 		return -EINVAL;
 	}
 	return 0;
 }
 
-/* Dynamic tags that ask for something Rex does not do. */
+/*
+ * Where the file holds [@addr, @addr + @size) of the image's address space:
+ * inside the file part of one loadable segment.
+ */
+static bool addr_to_off(const struct rex_elf *elf, u64 addr, u64 size, u64 *off)
+{
+	unsigned int i;
+	u64 end;
+
+	if (check_add_overflow(addr, size, &end))
+		return false;
+	for (i = 0; i < elf->nsegs; i++) {
+		const struct rex_seg *seg = &elf->segs[i];
+
+		if (addr >= seg->vaddr && end <= seg->vaddr + seg->filesz) {
+			*off = seg->offset + (addr - seg->vaddr);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Record the address or the size of a table the dynamic segment names. */
+static int dyn_table(struct rex_elf *elf, struct rex_dyn_table *t, s64 tag, u64 val,
+		     bool is_size)
+{
+	if (is_size ? t->size_set : t->set) {
+		rex_err(elf, "dynamic tag %lld appears more than once", tag);
+		return -EINVAL;
+	}
+	if (is_size) {
+		t->size = val;
+		t->size_set = true;
+	} else {
+		t->addr = val;
+		t->tag = tag;
+		t->set = true;
+	}
+	return 0;
+}
+
+/* Check an entry size the dynamic segment gives. */
+static int dyn_entsize(struct rex_elf *elf, s64 tag, u64 val, u64 want)
+{
+	if (val == want)
+		return 0;
+	rex_err(elf, "dynamic tag %lld: entry size %llu, not %llu", tag, val, want);
+	return -EINVAL;
+}
+
+/* Find the tables of @t in the file; a table without an address is empty. */
+static int dyn_locate(struct rex_elf *elf, struct rex_dyn_table *t, const char *what,
+		      unsigned int align)
+{
+	if (!t->set && !t->size_set)
+		return 0;
+	if (!t->set || !addr_to_off(elf, t->addr, t->size, &t->off) ||
+	    !IS_ALIGNED(t->off, align) || t->size % align) {
+		rex_err(elf, "%s table at %#llx (%llu bytes) is not inside the image's file data",
+			what, t->addr, t->size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Read the dynamic segment: the relocation, symbol and string tables it
+ * names, which are what the loader uses, and the tags that ask for
+ * something Rex does not do.
+ */
 static int check_dynamic(struct rex_elf *elf)
 {
-	const Elf64_Dyn *dyn;
-	size_t i, n;
+	const Elf64_Dyn *dyn = (const void *)(elf->data + elf->dynamic->p_offset);
+	size_t i, n = elf->dynamic->p_filesz / sizeof(*dyn);
+	int err = 0;
 
-	if (!elf->dynamic)
-		return 0;
-	dyn = (const void *)(elf->data + elf->dynamic->p_offset);
-	n = elf->dynamic->p_filesz / sizeof(*dyn);
-	for (i = 0; i < n && dyn[i].d_tag != DT_NULL; i++) {
-		switch (dyn[i].d_tag) {
+	for (i = 0; i < n && dyn[i].d_tag != DT_NULL && !err; i++) {
+		s64 tag = dyn[i].d_tag;
+		u64 val = dyn[i].d_un.d_val;
+
+		switch (tag) {
 		case DT_NEEDED:
 			rex_err(elf, "image depends on a shared library (DT_NEEDED)");
 			return -EINVAL;
 		case DT_TEXTREL:
 			rex_err(elf, "image has text relocations (DT_TEXTREL)");
 			return -EINVAL;
+		case REX_DT_FLAGS:
+			if (val & REX_DF_TEXTREL) {
+				rex_err(elf, "image has text relocations (DF_TEXTREL)");
+				return -EINVAL;
+			}
+			break;
 		case DT_INIT:
 		case DT_FINI:
 		case REX_DT_INIT_ARRAY:
 		case REX_DT_FINI_ARRAY:
 		case REX_DT_PREINIT_ARRAY:
 			rex_err(elf, "image has constructors or destructors (dynamic tag %lld)",
-				dyn[i].d_tag);
+				tag);
 			return -EINVAL;
 		case DT_REL:
+		case DT_RELSZ:
 			rex_err(elf, "REL relocations are not supported, only RELA");
 			return -EINVAL;
+		case DT_RELA:
+		case DT_RELASZ:
+			err = dyn_table(elf, &elf->rela, tag, val, tag == DT_RELASZ);
+			break;
+		case DT_JMPREL:
+		case DT_PLTRELSZ:
+			err = dyn_table(elf, &elf->jmprel, tag, val, tag == DT_PLTRELSZ);
+			break;
+		case REX_DT_RELR:
+		case REX_DT_RELRSZ:
+			err = dyn_table(elf, &elf->relr, tag, val, tag == REX_DT_RELRSZ);
+			break;
+		case DT_SYMTAB:
+			err = dyn_table(elf, &elf->symtab, tag, val, false);
+			break;
+		case DT_STRTAB:
+		case DT_STRSZ:
+			err = dyn_table(elf, &elf->strtab_dyn, tag, val, tag == DT_STRSZ);
+			break;
+		case DT_RELAENT:
+			err = dyn_entsize(elf, tag, val, sizeof(Elf64_Rela));
+			break;
+		case DT_SYMENT:
+			err = dyn_entsize(elf, tag, val, sizeof(Elf64_Sym));
+			break;
+		case REX_DT_RELRENT:
+			err = dyn_entsize(elf, tag, val, sizeof(u64));
+			break;
+		case DT_PLTREL:
+			if (val != DT_RELA) {
+				rex_err(elf, "PLT relocations are not RELA (DT_PLTREL %llu)", val);
+				return -EINVAL;
+			}
+			break;
 		}
+	}
+	if (err)
+		return err;
+	err = dyn_locate(elf, &elf->rela, "RELA relocation", 8);
+	err = err ?: dyn_locate(elf, &elf->jmprel, "PLT relocation", 8);
+	err = err ?: dyn_locate(elf, &elf->relr, "RELR relocation", 8);
+	err = err ?: dyn_locate(elf, &elf->strtab_dyn, "dynamic string", 1);
+	if (err)
+		return err;
+	if (!elf->symtab.set || !addr_to_off(elf, elf->symtab.addr, 0, &elf->symtab.off)) {
+		rex_err(elf, "image has no dynamic symbol table in its dynamic segment");
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -313,14 +495,85 @@ static int find_dynsym(struct rex_elf *elf)
 			rex_err(elf, "section %u: bad dynamic string table", sh->sh_link);
 			return -EINVAL;
 		}
+		/* The tables the dynamic segment names are the ones used. */
+		if (sh->sh_offset != elf->symtab.off || str->sh_offset != elf->strtab_dyn.off ||
+		    str->sh_size != elf->strtab_dyn.size) {
+			rex_err(elf,
+				"section %u: the dynamic symbol or string table disagrees with the dynamic segment",
+				i);
+			return -EINVAL;
+		}
 		elf->syms = (const void *)(elf->data + sh->sh_offset);
 		elf->nsyms = sh->sh_size / sizeof(Elf64_Sym);
 		elf->strtab = (const char *)elf->data + str->sh_offset;
 		elf->strsz = str->sh_size;
-		elf->dynsym_idx = i;
 	}
 	if (!elf->syms) {
-		rex_err(elf, "image has no dynamic symbol table");
+		rex_err(elf, "image has no dynamic symbol table section");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Is section @sh the relocation table @t of the dynamic segment? */
+static bool is_table(const Elf64_Shdr *sh, const struct rex_dyn_table *t)
+{
+	return t->size && sh->sh_offset == t->off && sh->sh_size == t->size;
+}
+
+/*
+ * Which relocation table of the dynamic segment section @sh is, as a bit:
+ * 1 RELA, 2 PLT, 4 RELR; 0 for none.
+ */
+static unsigned int reloc_table_bit(const struct rex_elf *elf, const Elf64_Shdr *sh)
+{
+	if (sh->sh_type == REX_SHT_RELR)
+		return is_table(sh, &elf->relr) ? 4 : 0;
+	if (is_table(sh, &elf->rela))
+		return 1;
+	return is_table(sh, &elf->jmprel) ? 2 : 0;
+}
+
+/*
+ * The relocations applied are those the dynamic segment names.  Section
+ * headers that describe other relocations, or leave one of those out,
+ * make a tool that reads the sections see another image than the kernel
+ * maps: refuse them.
+ */
+static int check_reloc_sections(struct rex_elf *elf)
+{
+	unsigned int i, bit, seen = 0;
+
+	for (i = 0; i < elf->ehdr->e_shnum; i++) {
+		const Elf64_Shdr *sh = shdr(elf, i);
+
+		switch (sh->sh_type) {
+		case SHT_REL:
+			rex_err(elf, "section %u: REL relocations are not supported, only RELA", i);
+			return -EINVAL;
+		case SHT_RELA:
+		case REX_SHT_RELR:
+			if (!sh->sh_size)
+				break;
+			if (sh->sh_entsize != (sh->sh_type == SHT_RELA ? sizeof(Elf64_Rela) :
+									    sizeof(u64))) {
+				rex_err(elf, "section %u: bad relocation table", i);
+				return -EINVAL;
+			}
+			bit = reloc_table_bit(elf, sh);
+			if (!bit) {
+				rex_err(elf,
+					"section %u: relocations the dynamic segment does not name",
+					i);
+				return -EINVAL;
+			}
+			seen |= bit;
+			break;
+		}
+	}
+	if ((elf->rela.size && !(seen & 1)) || (elf->jmprel.size && !(seen & 2)) ||
+	    (elf->relr.size && !(seen & 4))) {
+		rex_err(elf, "the dynamic segment names relocations no section describes");
 		return -EINVAL;
 	}
 	return 0;
@@ -382,13 +635,17 @@ static int bind_maps(struct rex_elf *elf)
 }
 
 /*
- * The stack the program declares in its description in REX_PROGS_SECTION,
- * if the image has one for @entry, must fit the part of a Rex stack that
- * programs get.
+ * The description of the program in REX_PROGS_SECTION: every image
+ * describes the programs it holds, so a program without one, or with one
+ * that does not match its load, is refused.  The stack it declares must fit
+ * the part of a Rex stack that programs get; the context it reads (the
+ * record a tracepoint program was built for) is what the attach point
+ * checks against the tracepoint's record, as it does for eBPF programs.
  */
-static int check_stack(struct rex_elf *elf, const char *entry)
+static int check_prog(struct rex_elf *elf, const char *entry)
 {
-	const struct rex_prog_def *def;
+	const union bpf_attr *attr = elf->ld->attr;
+	const struct rex_prog_def *def, *found = NULL;
 	const void *data = NULL;
 	size_t size, i;
 	int err;
@@ -402,18 +659,49 @@ static int check_stack(struct rex_elf *elf, const char *entry)
 		return -EINVAL;
 	}
 	for (i = 0, def = data; i < size / sizeof(*def); i++, def++) {
-		if (strnlen(def->entry, sizeof(def->entry)) == sizeof(def->entry) ||
-		    def->reserved) {
-			rex_err(elf, "%s: program %zu: bad description", REX_PROGS_SECTION, i);
+		if (!memchr(def->entry, '\0', sizeof(def->entry))) {
+			rex_err(elf, "%s: program %zu: entry name not NUL-terminated",
+				REX_PROGS_SECTION, i);
 			return -EINVAL;
 		}
 		if (strcmp(def->entry, entry))
 			continue;
-		if (def->stack_size > REX_PROG_STACK_MAX) {
-			rex_err(elf, "program '%s' declares %u bytes of stack; programs get %u",
-				entry, def->stack_size, REX_PROG_STACK_MAX);
-			return -E2BIG;
+		if (found) {
+			rex_err(elf, "%s: program '%s' is described twice", REX_PROGS_SECTION,
+				shown(elf, entry));
+			return -EINVAL;
 		}
+		found = def;
+	}
+	if (!found) {
+		rex_err(elf, "program '%s' has no description in %s", shown(elf, entry),
+			REX_PROGS_SECTION);
+		return -ENOENT;
+	}
+	if (found->prog_type != attr->prog_type ||
+	    found->expected_attach_type != attr->expected_attach_type) {
+		rex_err(elf,
+			"program '%s' is described as type %u, attach type %u, and loaded as %u, %u",
+			shown(elf, entry), found->prog_type, found->expected_attach_type,
+			attr->prog_type, attr->expected_attach_type);
+		return -EINVAL;
+	}
+	if (found->stack_size > REX_PROG_STACK_MAX) {
+		rex_err(elf, "program '%s' declares %u bytes of stack; programs get %u",
+			shown(elf, entry), found->stack_size, REX_PROG_STACK_MAX);
+		return -E2BIG;
+	}
+	if (attr->prog_type == BPF_PROG_TYPE_TRACEPOINT) {
+		if (!found->ctx_size) {
+			rex_err(elf, "tracepoint program '%s' declares no context size",
+				shown(elf, entry));
+			return -EINVAL;
+		}
+		elf->ld->prog->aux->max_ctx_offset = found->ctx_size;
+	} else if (found->ctx_size) {
+		rex_err(elf, "program '%s' declares a context size; only tracepoint programs do",
+			shown(elf, entry));
+		return -EINVAL;
 	}
 	return 0;
 }
@@ -453,92 +741,97 @@ static void map_segments(struct rex_elf *elf, u8 *base)
 	}
 }
 
-/* Value of the symbol a relocation refers to, as an address in the mapping. */
-static int resolve_sym(struct rex_elf *elf, u8 *base, u32 idx, unsigned int sec,
-		       size_t rel, u64 *val)
+/*
+ * Value of the symbol relocation @rel of @t refers to, as an address in the
+ * mapping.  An undefined symbol is an import, which the kernel resolves by
+ * kind: a PLT slot is a call, so a helper; anything else is data, so a map.
+ */
+static int resolve_sym(struct rex_elf *elf, u8 *base, u32 idx, u32 type,
+		       const struct rex_dyn_table *t, size_t rel, u64 *val)
 {
 	const Elf64_Sym *sym;
 
 	if (idx >= elf->nsyms) {
-		rex_err(elf, "relocation %zu in section %u: symbol index %u out of range",
-			rel, sec, idx);
+		rex_err(elf, "relocation %zu (dynamic tag %lld): symbol index %u out of range",
+			rel, t->tag, idx);
 		return -EINVAL;
 	}
 	sym = &elf->syms[idx];
 	if (sym->st_shndx == SHN_UNDEF) {
 		if (!idx || sym->st_name >= elf->strsz) {
-			rex_err(elf, "relocation %zu in section %u: import without a name",
-				rel, sec);
+			rex_err(elf, "relocation %zu (dynamic tag %lld): import without a name",
+				rel, t->tag);
 			return -EINVAL;
 		}
-		return rex_import_resolve(elf->ld, sym_name(elf, sym), val);
+		return rex_import_resolve(elf->ld, sym_name(elf, sym),
+					  type == R_X86_64_JUMP_SLOT ? REX_IMPORT_FUNC :
+								       REX_IMPORT_DATA, val);
 	}
 	if (sym->st_shndx == SHN_ABS || sym->st_value >= elf->span) {
-		rex_err(elf, "relocation %zu in section %u: symbol '%s' lies outside the image",
-			rel, sec, sym_name(elf, sym));
+		rex_err(elf,
+			"relocation %zu (dynamic tag %lld): symbol '%s' lies outside the image",
+			rel, t->tag, shown(elf, sym_name(elf, sym)));
 		return -EINVAL;
 	}
 	*val = (u64)base + sym->st_value;
 	return 0;
 }
 
-static int apply_rela_section(struct rex_elf *elf, u8 *base, unsigned int sec)
+/* Is @off, where a relocation writes 8 bytes, in a writable segment? */
+static int reloc_target(struct rex_elf *elf, const struct rex_dyn_table *t, size_t rel,
+			u64 off)
 {
-	const Elf64_Shdr *sh = shdr(elf, sec);
-	const Elf64_Rela *rela;
-	size_t i, n;
+	const struct rex_seg *seg = find_seg(elf, off, sizeof(u64));
+
+	if (seg && (seg->flags & PF_W))
+		return 0;
+	rex_err(elf,
+		"relocation %zu (dynamic tag %lld): offset %#llx is not inside a writable segment",
+		rel, t->tag, off);
+	return -EINVAL;
+}
+
+static int apply_rela(struct rex_elf *elf, u8 *base, const struct rex_dyn_table *t)
+{
+	const Elf64_Rela *rela = (const void *)(elf->data + t->off);
+	size_t i, n = t->size / sizeof(*rela);
 	int err;
 
-	if (sh->sh_entsize != sizeof(*rela) || !in_file(elf, sh->sh_offset, sh->sh_size) ||
-	    !IS_ALIGNED(sh->sh_offset, 8)) {
-		rex_err(elf, "section %u: bad relocation table", sec);
-		return -EINVAL;
-	}
-	if (sh->sh_link != elf->dynsym_idx) {
-		rex_err(elf, "section %u: relocations do not refer to the dynamic symbol table",
-			sec);
-		return -EINVAL;
-	}
-	rela = (const void *)(elf->data + sh->sh_offset);
-	n = sh->sh_size / sizeof(*rela);
 	for (i = 0; i < n; i++) {
 		u32 type = ELF64_R_TYPE(rela[i].r_info);
 		u32 sym = ELF64_R_SYM(rela[i].r_info);
-		const struct rex_seg *seg;
 		u64 val;
 
 		if (type == R_X86_64_NONE)
 			continue;
-		seg = find_seg(elf, rela[i].r_offset, sizeof(u64));
-		if (!seg || !(seg->flags & PF_W)) {
-			rex_err(elf, "relocation %zu in section %u: offset %#llx is not inside a writable segment",
-				i, sec, rela[i].r_offset);
-			return -EINVAL;
-		}
+		err = reloc_target(elf, t, i, rela[i].r_offset);
+		if (err)
+			return err;
 		switch (type) {
 		case R_X86_64_RELATIVE:
-			if (sym) {
-				rex_err(elf, "relocation %zu in section %u: relative relocation with a symbol",
-					i, sec);
+			if (sym || (u64)rela[i].r_addend >= elf->span) {
+				rex_err(elf,
+					"relocation %zu (dynamic tag %lld): relative relocation with a symbol or outside the image",
+					i, t->tag);
 				return -EINVAL;
 			}
 			val = (u64)base + rela[i].r_addend;
 			break;
 		case R_X86_64_64:
-			err = resolve_sym(elf, base, sym, sec, i, &val);
+			err = resolve_sym(elf, base, sym, type, t, i, &val);
 			if (err)
 				return err;
 			val += rela[i].r_addend;
 			break;
 		case R_X86_64_GLOB_DAT:
 		case R_X86_64_JUMP_SLOT:
-			err = resolve_sym(elf, base, sym, sec, i, &val);
+			err = resolve_sym(elf, base, sym, type, t, i, &val);
 			if (err)
 				return err;
 			break;
 		default:
-			rex_err(elf, "relocation %zu in section %u: unsupported type %u", i, sec,
-				type);
+			rex_err(elf, "relocation %zu (dynamic tag %lld): unsupported type %u", i,
+				t->tag, type);
 			return -EINVAL;
 		}
 		put_unaligned(val, (u64 *)(base + rela[i].r_offset));
@@ -546,24 +839,71 @@ static int apply_rela_section(struct rex_elf *elf, u8 *base, unsigned int sec)
 	return 0;
 }
 
-static int apply_relocations(struct rex_elf *elf, u8 *base)
+/* Add @base to the word at @off: a relative relocation without addend. */
+static int relr_one(struct rex_elf *elf, u8 *base, const struct rex_dyn_table *t,
+		    size_t rel, u64 off)
 {
-	unsigned int i;
-	int err;
+	int err = reloc_target(elf, t, rel, off);
+	u64 addend;
 
-	for (i = 0; i < elf->ehdr->e_shnum; i++) {
-		switch (shdr(elf, i)->sh_type) {
-		case SHT_RELA:
-			err = apply_rela_section(elf, base, i);
+	if (err)
+		return err;
+	addend = get_unaligned((u64 *)(base + off));
+	if (addend >= elf->span) {
+		rex_err(elf, "RELR relocation %zu: word at %#llx points outside the image",
+			rel, off);
+		return -EINVAL;
+	}
+	put_unaligned(addend + (u64)base, (u64 *)(base + off));
+	return 0;
+}
+
+/*
+ * RELR (-z pack-relative-relocs): relative relocations packed as an
+ * address entry (even), which relocates the word there and sets where the
+ * next bitmap starts, followed by bitmap entries (odd), whose bits 1..63
+ * relocate the 63 words that follow.
+ */
+static int apply_relr(struct rex_elf *elf, u8 *base, const struct rex_dyn_table *t)
+{
+	const u64 *relr = (const void *)(elf->data + t->off);
+	size_t i, n = t->size / sizeof(*relr);
+	u64 where = 0;
+	int err, bit;
+
+	for (i = 0; i < n; i++) {
+		u64 e = get_unaligned(&relr[i]);
+
+		if (!(e & 1)) {
+			err = relr_one(elf, base, t, i, e);
 			if (err)
 				return err;
-			break;
-		case SHT_REL:
-			rex_err(elf, "section %u: REL relocations are not supported, only RELA", i);
+			where = e + sizeof(u64);
+			continue;
+		}
+		if (!i) {
+			rex_err(elf, "RELR relocations start with a bitmap");
 			return -EINVAL;
 		}
+		for (bit = 1; bit < 64; bit++) {
+			if (!(e & BIT_ULL(bit)))
+				continue;
+			err = relr_one(elf, base, t, i, where + (bit - 1) * sizeof(u64));
+			if (err)
+				return err;
+		}
+		where += 63 * sizeof(u64);
 	}
 	return 0;
+}
+
+static int apply_relocations(struct rex_elf *elf, u8 *base)
+{
+	int err;
+
+	err = apply_relr(elf, base, &elf->relr);
+	err = err ?: apply_rela(elf, base, &elf->rela);
+	return err ?: apply_rela(elf, base, &elf->jmprel);
 }
 
 static int find_entry(struct rex_elf *elf, u8 *base, const char *name, rex_entry_t *entry)
@@ -572,29 +912,30 @@ static int find_entry(struct rex_elf *elf, u8 *base, const char *name, rex_entry
 	const Elf64_Sym *sym;
 	unsigned int i;
 
-	for (i = 1; i < elf->nsyms; i++) {
-		sym = &elf->syms[i];
-		if (sym->st_shndx != SHN_UNDEF && !strcmp(sym_name(elf, sym), name))
-			break;
+	for (i = 1, sym = NULL; i < elf->nsyms && !sym; i++) {
+		if (elf->syms[i].st_shndx != SHN_UNDEF &&
+		    !strcmp(sym_name(elf, &elf->syms[i]), name))
+			sym = &elf->syms[i];
 	}
-	if (i == elf->nsyms) {
-		rex_err(elf, "entry symbol '%s' not found", name);
+	if (!sym) {
+		rex_err(elf, "entry symbol '%s' not found", shown(elf, name));
 		return -ENOENT;
 	}
 	if (ELF64_ST_TYPE(sym->st_info) != STT_FUNC) {
-		rex_err(elf, "entry symbol '%s' is not a function", name);
+		rex_err(elf, "entry symbol '%s' is not a function", shown(elf, name));
 		return -EINVAL;
 	}
 	seg = find_seg(elf, sym->st_value, 4);
 	if (!seg || !(seg->flags & PF_X)) {
-		rex_err(elf, "entry symbol '%s' is not in an executable segment", name);
+		rex_err(elf, "entry symbol '%s' is not in an executable segment", shown(elf, name));
 		return -EINVAL;
 	}
 #ifdef CONFIG_X86_KERNEL_IBT
 	if (cpu_feature_enabled(X86_FEATURE_IBT) &&
 	    !__is_endbr(get_unaligned((u32 *)(base + sym->st_value)))) {
-		rex_err(elf, "entry symbol '%s' does not start with ENDBR64 (build with -fcf-protection=branch)",
-			name);
+		rex_err(elf,
+			"entry symbol '%s' does not start with ENDBR64 (build with -fcf-protection=branch)",
+			shown(elf, name));
 		return -EINVAL;
 	}
 #endif
@@ -632,20 +973,17 @@ static int protect(struct rex_elf *elf, u8 *base)
 	return err;
 }
 
-/* The executable part of the mapping, for kallsyms and bpf_prog_info. */
+/* The executable segment (there is one), for kallsyms and bpf_prog_info. */
 static void text_range(const struct rex_elf *elf, u8 *base, struct rex_image *img)
 {
-	u64 start = U64_MAX, end = 0;
 	unsigned int i;
 
 	for (i = 0; i < elf->nsegs; i++) {
-		if (!(elf->segs[i].flags & PF_X))
-			continue;
-		start = min(start, elf->segs[i].vaddr);
-		end = max(end, elf->segs[i].vaddr + elf->segs[i].memsz);
+		if (elf->segs[i].flags & PF_X) {
+			img->text = base + elf->segs[i].vaddr;
+			img->text_size = elf->segs[i].memsz;
+		}
 	}
-	img->text = base + start;
-	img->text_size = end - start;
 }
 
 static int check_relro(struct rex_elf *elf)
@@ -700,7 +1038,8 @@ int rex_image_load(struct rex_image *img, const void *data, size_t len,
 	err = err ?: check_dynamic(elf);
 	err = err ?: check_relro(elf);
 	err = err ?: find_dynsym(elf);
-	err = err ?: check_stack(elf, entry);
+	err = err ?: check_reloc_sections(elf);
+	err = err ?: check_prog(elf, entry);
 	err = err ?: bind_maps(elf);
 	if (err)
 		goto out;
@@ -713,6 +1052,7 @@ int rex_image_load(struct rex_image *img, const void *data, size_t len,
 	base = bpf_jit_alloc_exec(elf->span);
 	if (!base) {
 		bpf_jit_uncharge_modmem(elf->span);
+		rex_err(elf, "cannot allocate %llu bytes of executable memory", elf->span);
 		err = -ENOMEM;
 		goto out;
 	}

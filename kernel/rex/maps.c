@@ -11,10 +11,13 @@
 
 #include <linux/bpf.h>
 #include <linux/bpf_verifier.h>
+#include <linux/btf.h>
+#include <linux/ctype.h>
 #include <linux/file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <uapi/linux/rex.h>
+#include <crypto/sha2.h>
 
 #include "rex.h"
 
@@ -59,14 +62,32 @@ static bool map_type_supported(u32 type)
 static int check_def(struct rex_load *ld, unsigned int i)
 {
 	const struct rex_map_def *def = &ld->map_defs[i];
+	char shown[REX_NAME_SHOWN + 1];
 	unsigned int j;
 
 	if (!memchr(def->name, '\0', sizeof(def->name)) || !def->name[0]) {
 		rex_log(ld, "map %u: name is empty or not NUL-terminated", i);
 		return -EINVAL;
 	}
-	if (def->reserved) {
-		rex_log(ld, "map %u '%s': reserved field is not zero", i, def->name);
+	/* Names of BPF objects: later messages print the name as it is. */
+	for (j = 0; def->name[j]; j++) {
+		if (!isalnum(def->name[j]) && def->name[j] != '_' && def->name[j] != '.') {
+			rex_log(ld, "map %u '%s': a name has letters, digits, '_' and '.' only", i,
+				rex_printable(shown, def->name));
+			return -EINVAL;
+		}
+	}
+	if (def->spin_lock && (def->spin_lock - 1 > def->value_size ||
+			       def->value_size - (def->spin_lock - 1) < sizeof(u32) ||
+			       (def->spin_lock - 1) % sizeof(u32))) {
+		rex_log(ld,
+			"map %u '%s': spin lock at offset %u is not a 4-byte aligned place in the value",
+			i, def->name, def->spin_lock - 1);
+		return -EINVAL;
+	}
+	if (rex_import_reserved(def->name)) {
+		rex_log(ld, "map %u '%s': names starting with bpf_ or rex_ are the helpers'", i,
+			def->name);
 		return -EINVAL;
 	}
 	for (j = 0; j < i; j++) {
@@ -78,10 +99,44 @@ static int check_def(struct rex_load *ld, unsigned int i)
 	return 0;
 }
 
+/* What a map's flags say programs may do with it. */
+#define REX_MAP_ACCESS_FLAGS	(BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG)
+
+/*
+ * A value the program takes a spin lock in must have the lock where the
+ * image was built to take it, as a field of the map's BTF (a struct
+ * bpf_res_spin_lock): the kernel then keeps user space from writing (or
+ * reading) the lock word, which a lookup or update from user space would
+ * otherwise reach, and a forged lock word could make a CPU spin.  Other
+ * special fields need the verifier and are not supported.
+ */
+static int check_lock(struct rex_load *ld, unsigned int i, const struct bpf_map *map)
+{
+	const struct rex_map_def *def = &ld->map_defs[i];
+	const struct btf_record *rec = IS_ERR_OR_NULL(map->record) ? NULL : map->record;
+
+	if (!def->spin_lock) {
+		if (!rec)
+			return 0;
+		rex_log(ld, "map %u '%s': values with BTF special fields are not supported",
+			i, def->name);
+		return -EOPNOTSUPP;
+	}
+	if (!rec || rec->cnt != 1 || rec->fields[0].type != BPF_RES_SPIN_LOCK ||
+	    rec->fields[0].offset != def->spin_lock - 1) {
+		rex_log(ld,
+			"map %u '%s': the image takes a spin lock at offset %u of the value; the map's BTF must describe a struct bpf_res_spin_lock there and nothing else",
+			i, def->name, def->spin_lock - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /* Does @map match the @i-th description of the image? */
 static int check_map(struct rex_load *ld, unsigned int i, struct bpf_map *map)
 {
 	const struct rex_map_def *def = &ld->map_defs[i];
+	int err;
 
 	if (map->map_type != def->map_type) {
 		rex_log(ld, "map %u '%s': fd_array gives type %u, the image expects type %u",
@@ -104,14 +159,32 @@ static int check_map(struct rex_load *ld, unsigned int i, struct bpf_map *map)
 			map->max_entries, def->max_entries);
 		return -EINVAL;
 	}
-	if (!IS_ERR_OR_NULL(map->record)) {
-		rex_log(ld, "map %u '%s': values with BTF special fields are not supported",
-			i, def->name);
-		return -EOPNOTSUPP;
-	}
+	err = check_lock(ld, i, map);
+	if (err)
+		return err;
 	if (bpf_map_is_offloaded(map)) {
 		rex_log(ld, "map %u '%s': offloaded maps are not supported", i, def->name);
 		return -EINVAL;
+	}
+	/*
+	 * The image was built for what programs may do with the map: a
+	 * program built to write a map must not get one that is read-only
+	 * for programs (eBPF programs may rely on it: the verifier folds
+	 * frozen read-only values into constants).
+	 */
+	if ((map->map_flags ^ def->map_flags) & REX_MAP_ACCESS_FLAGS) {
+		rex_log(ld, "map %u '%s': map flags %#x, the image expects %#x for program access",
+			i, def->name, map->map_flags & REX_MAP_ACCESS_FLAGS,
+			def->map_flags & REX_MAP_ACCESS_FLAGS);
+		return -EACCES;
+	}
+	/* As for eBPF: a map created for one program is only that program's. */
+	if (map->excl_prog_sha &&
+	    memcmp(map->excl_prog_sha, ld->prog->digest, SHA256_DIGEST_SIZE)) {
+		rex_log(ld,
+			"map %u '%s': the map is exclusive to a program whose hash is not the image's",
+			i, def->name);
+		return -EACCES;
 	}
 	return 0;
 }
@@ -194,5 +267,15 @@ int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size)
 		if (err)
 			return err;
 	}
+	/*
+	 * The gates check map arguments against the maps bound here; a copy,
+	 * since BPF_PROG_BIND_MAP may reallocate used_maps.  The references
+	 * are used_maps', held until the program is freed.
+	 */
+	ld->rex->maps = kmemdup_array(aux->used_maps, n, sizeof(*aux->used_maps),
+				      GFP_KERNEL_ACCOUNT);
+	if (!ld->rex->maps)
+		return -ENOMEM;
+	ld->rex->nr_maps = n;
 	return 0;
 }

@@ -31,20 +31,23 @@ static unsigned int rex_dispatch(const void *ctx, const struct bpf_insn *insn)
 /**
  * rex_prog_check_attr() - privilege and shape checks of a Rex BPF_PROG_LOAD
  * @attr: the BPF_PROG_LOAD attributes, with BPF_F_REX set in prog_flags
+ * @from_kernel: the attributes come from the kernel (bpf_sys_bpf(), that is
+ *               from a BPF program), not from user space
  *
  * Called by bpf_prog_load() in place of its instruction count check.  A Rex
  * program is native kernel code: loading one needs CAP_SYS_ADMIN in the
  * initial user namespace (which BPF also accepts in place of each program
- * type's own capability), cannot be delegated through a BPF token, and is
- * refused under lockdown since Rex images are not signed yet.
+ * type's own capability), cannot be delegated through a BPF token or to a
+ * BPF program, and is refused under lockdown since Rex images are not
+ * signed yet.
  *
  * Return: 0 if the load may proceed, -EPERM or -EINVAL otherwise.
  */
-int rex_prog_check_attr(const union bpf_attr *attr)
+int rex_prog_check_attr(const union bpf_attr *attr, bool from_kernel)
 {
 	int err;
 
-	if ((attr->prog_flags & BPF_F_TOKEN_FD) || !capable(CAP_SYS_ADMIN))
+	if (from_kernel || (attr->prog_flags & BPF_F_TOKEN_FD) || !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	err = security_locked_down(LOCKDOWN_REX_UNSIGNED);
 	if (err)
@@ -137,7 +140,6 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 		struct bpf_verifier_log *log)
 {
 	struct rex_load ld = { .prog = prog, .attr = attr, .log = log };
-	u8 digest[SHA256_DIGEST_SIZE];
 	struct rex_prog *rex;
 	char *entry = NULL;
 	void *image = NULL;
@@ -172,20 +174,27 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	if (copy_from_user(image, u64_to_user_ptr(attr->rex_image), attr->rex_image_size))
 		goto out;
 
+	/*
+	 * The program's hash is the image's: what a map exclusive to one
+	 * program (BPF_MAP_CREATE's excl_prog_hash) is checked against; its
+	 * tag is the start of it.
+	 */
+	sha256(image, attr->rex_image_size, prog->digest);
+
 	ratelimit_state_init(&rex->abort_rs, 5 * HZ, 10);
 	ld.rex = rex;
 	err = rex_image_load(&rex->image, image, attr->rex_image_size, entry, &ld);
 	if (err)
 		goto out;
 
-	sha256(image, attr->rex_image_size, digest);
-	memcpy(prog->tag, digest, sizeof(prog->tag));
 	prog->aux->rex = rex;
 	prog->bpf_func = rex_dispatch;
 	ksym_add(prog);
 	rex_watchdog_get();
 	rex = NULL;
 out:
+	if (rex)
+		kfree(rex->maps);
 	kfree(rex);
 	kvfree(image);
 	kfree(entry);
@@ -248,6 +257,7 @@ void rex_prog_free(struct bpf_prog *prog)
 	synchronize_rcu();
 	rex_image_free(&rex->image);
 	rex_watchdog_put();
+	kfree(rex->maps);
 	kfree(rex);
 	prog->aux->rex = NULL;
 }

@@ -81,6 +81,10 @@ struct rex_load {
  * @abort_rs: rate limit of the program's abort reports
  * @helpers: the function each allowlisted helper is for the program's type,
  *           by allowlist index; the gate of index i calls @helpers[i]
+ * @map_args: by allowlist index, a bit for each argument of the helper that
+ *            is a map, which the gate checks (rex_check_maps())
+ * @maps: the program's maps, as bound at load
+ * @nr_maps: number of entries of @maps
  */
 struct rex_prog {
 	struct rex_image image;
@@ -88,6 +92,9 @@ struct rex_prog {
 	atomic64_t leaks;
 	struct ratelimit_state abort_rs;
 	rex_helper_fn helpers[REX_NR_HELPERS];
+	u8 map_args[REX_NR_HELPERS];
+	struct bpf_map **maps;
+	unsigned int nr_maps;
 };
 
 /* Entries of the cleanup ledger of one context level of one CPU. */
@@ -96,17 +103,18 @@ struct rex_prog {
 /**
  * enum rex_resource - kinds of resources a program acquires through helpers
  * @REX_RES_RINGBUF_RECORD: a reserved ring buffer record
- * @REX_RES_SPIN_LOCK: a held BPF spin lock
+ * @REX_RES_SPIN_LOCK: a held resilient spin lock (struct bpf_res_spin_lock);
+ *                     its data is the interrupt state to restore
  */
 enum rex_resource {
 	REX_RES_RINGBUF_RECORD,
 	REX_RES_SPIN_LOCK,
 };
 
-int rex_res_acquired(enum rex_resource kind, void *ptr);
-bool rex_res_released(void *ptr);
+int rex_res_acquired(enum rex_resource kind, void *ptr, unsigned long data);
+bool rex_res_released(void *ptr, unsigned long *data);
 bool rex_res_holds(enum rex_resource kind);
-void rex_res_release(enum rex_resource kind, void *ptr);
+void rex_res_release(enum rex_resource kind, void *ptr, unsigned long data);
 unsigned int rex_run(const struct bpf_prog *prog, const void *ctx);
 bool rex_runtime_ready(void);
 unsigned int rex_default_ret(const struct bpf_prog *prog);
@@ -118,13 +126,31 @@ void rex_watchdog_put(void);
 #define rex_log(ld, fmt, ...) \
 	bpf_log((ld)->log, "rex: " fmt "\n", ##__VA_ARGS__)
 
+/* Longest name from an image that a log line shows (rex_printable()). */
+#define REX_NAME_SHOWN		64
+
+const char *rex_printable(char *buf, const char *s);
+
 int rex_image_load(struct rex_image *img, const void *elf, size_t len,
 		   const char *entry, struct rex_load *ld);
 void rex_image_free(struct rex_image *img);
 
+/**
+ * enum rex_import_kind - how an image uses an undefined symbol
+ * @REX_IMPORT_FUNC: it calls it (a PLT slot): a helper
+ * @REX_IMPORT_DATA: it takes its address (GOT entry, pointer in data): a map
+ */
+enum rex_import_kind {
+	REX_IMPORT_FUNC,
+	REX_IMPORT_DATA,
+};
+
 int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size);
+void rex_check_maps(const struct rex_prog *rex, unsigned int idx, const u64 *args);
 bool rex_map_type_has_values(u32 type);
-int rex_import_resolve(struct rex_load *ld, const char *name, u64 *addr);
+bool rex_import_reserved(const char *name);
+int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_kind kind,
+		       u64 *addr);
 const char *rex_prog_type_name(u32 type);
 
 #endif /* _KERNEL_REX_REX_H */

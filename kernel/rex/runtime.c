@@ -39,6 +39,7 @@
 #include <linux/vmalloc.h>
 #include <uapi/linux/pkt_cls.h>
 #include <asm/irq_regs.h>
+#include <asm/ptrace.h>
 #include <asm/rex.h>
 
 #include "rex.h"
@@ -50,10 +51,12 @@
  * struct rex_res - one entry of the cleanup ledger
  * @kind: what the resource is, and so how to release it
  * @ptr: the resource
+ * @data: what releasing it needs besides @ptr
  */
 struct rex_res {
 	enum rex_resource kind;
 	void *ptr;
+	unsigned long data;
 };
 
 #define REX_ABORT_MSG_MAX	128
@@ -66,6 +69,9 @@ struct rex_res {
  * @start: when the program started, in ktime_get_mono_fast_ns() time
  * @fault_ip: where the program was when it was left early
  * @fault_irq: the interrupt vector whose delivery overflowed the stack, or 0
+ * @override_ip: for a kprobe program that may override the probed function's
+ *               return: the instruction pointer of its context at entry
+ * @override_ret: the return value register of that context at entry
  * @msg: the panic message of a program left after a panic
  * @busy: a program runs at this level
  * @expired: the program ran past its budget; the helper gates stop it
@@ -80,6 +86,8 @@ struct rex_level {
 	u64 start;
 	unsigned long fault_ip;
 	unsigned int fault_irq;
+	unsigned long override_ip;
+	unsigned long override_ret;
 	char msg[REX_ABORT_MSG_MAX];
 	bool busy;
 	bool expired;
@@ -161,13 +169,14 @@ unsigned int rex_default_ret(const struct bpf_prog *prog)
  * rex_res_acquired() - record a resource the running program now holds
  * @kind: the kind of resource
  * @ptr: the resource
+ * @data: what releasing it needs besides @ptr
  *
  * Called by the helper wrappers that acquire resources.
  *
  * Return: 0, or -ENOSPC when the ledger is full; the caller then releases
  * the resource and fails the helper call.
  */
-int rex_res_acquired(enum rex_resource kind, void *ptr)
+int rex_res_acquired(enum rex_resource kind, void *ptr, unsigned long data)
 {
 	struct rex_level *lv = this_level();
 
@@ -175,6 +184,7 @@ int rex_res_acquired(enum rex_resource kind, void *ptr)
 		return -ENOSPC;
 	lv->res[lv->nr_res].kind = kind;
 	lv->res[lv->nr_res].ptr = ptr;
+	lv->res[lv->nr_res].data = data;
 	lv->nr_res++;
 	return 0;
 }
@@ -182,11 +192,12 @@ int rex_res_acquired(enum rex_resource kind, void *ptr)
 /**
  * rex_res_released() - forget a resource the running program released
  * @ptr: the resource
+ * @data: set to what releasing it needs besides @ptr
  *
  * Return: true if @ptr was in the ledger; false means the program
  * releases something it does not hold, which the caller must refuse.
  */
-bool rex_res_released(void *ptr)
+bool rex_res_released(void *ptr, unsigned long *data)
 {
 	struct rex_level *lv = this_level();
 	unsigned int i;
@@ -194,6 +205,7 @@ bool rex_res_released(void *ptr)
 	for (i = lv->nr_res; i-- > 0;) {
 		if (lv->res[i].ptr != ptr)
 			continue;
+		*data = lv->res[i].data;
 		memmove(&lv->res[i], &lv->res[i + 1], (lv->nr_res - i - 1) * sizeof(lv->res[0]));
 		lv->nr_res--;
 		return true;
@@ -226,7 +238,7 @@ static unsigned int release_all(struct rex_level *lv)
 	while (lv->nr_res) {
 		struct rex_res *r = &lv->res[--lv->nr_res];
 
-		rex_res_release(r->kind, r->ptr);
+		rex_res_release(r->kind, r->ptr, r->data);
 	}
 	return n;
 }
@@ -310,6 +322,12 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 	}
 	lv->prog = prog;
 	lv->ctx = ctx;
+	if (unlikely(prog->kprobe_override)) {
+		struct pt_regs *regs = (struct pt_regs *)ctx;
+
+		lv->override_ip = instruction_pointer(regs);
+		lv->override_ret = regs_return_value(regs);
+	}
 	lv->start = ktime_get_mono_fast_ns();
 	lv->expired = false;
 	lv->leaving = false;
@@ -361,6 +379,17 @@ static void __noreturn rex_abort(unsigned int level, enum rex_abort_reason reaso
 		dump_stack();
 	}
 	released = release_all(lv);
+	/*
+	 * An aborted program does nothing to its attach point: a return
+	 * override it asked for (bpf_override_return() moves the probed
+	 * function's instruction pointer to a return) is undone.
+	 */
+	if (unlikely(prog->kprobe_override)) {
+		struct pt_regs *regs = (struct pt_regs *)lv->ctx;
+
+		instruction_pointer_set(regs, lv->override_ip);
+		regs_set_return_value(regs, lv->override_ret);
+	}
 	trace_rex_abort(prog, reason, msg, released);
 	/*
 	 * The frames left behind on the Rex stack may have poisoned KASAN

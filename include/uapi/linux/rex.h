@@ -36,7 +36,7 @@
  *
  * The section is an array of &struct rex_prog_def.  It tells loaders which
  * programs an image holds and how to load them; the kernel reads the
- * description of the program it loads for the stack the program declares.
+ * description of the program it loads, which it requires.
  */
 #define REX_PROGS_SECTION	".rex.progs"
 
@@ -54,13 +54,18 @@
  * @value_size: value size in bytes
  * @max_entries: maximum number of entries
  * @map_flags: BPF_MAP_CREATE flags
- * @reserved: must be zero
- * @name: map name, NUL-terminated
+ * @spin_lock: 1 + the offset in the value of the struct bpf_res_spin_lock
+ *             the program takes, or 0 if it takes none; the map's BTF must
+ *             describe that lock (and nothing else the kernel manages)
+ * @name: map name, NUL-terminated: letters, digits, '_' and '.', and not
+ *        starting with ``bpf_`` or ``rex_``, which are the helpers' names
  *
  * The program refers to the map through an undefined symbol of the same
- * name; the kernel resolves the symbol to the map bound through fd_array and
- * refuses the load unless that map has this type, key size, value size and
- * number of entries.
+ * name, whose address it takes (a GOT entry or a pointer in its data);
+ * the kernel resolves the symbol to the map bound through fd_array and
+ * refuses the load unless that map has this type, key size, value size,
+ * number of entries and spin lock, and the flags BPF_F_RDONLY_PROG and
+ * BPF_F_WRONLY_PROG as @map_flags has them.
  */
 struct rex_map_def {
 	__u32	map_type;
@@ -68,7 +73,7 @@ struct rex_map_def {
 	__u32	value_size;
 	__u32	max_entries;
 	__u32	map_flags;
-	__u32	reserved;
+	__u32	spin_lock;
 	char	name[REX_NAME_LEN];
 };
 
@@ -80,14 +85,20 @@ struct rex_map_def {
  *              helpers it calls; 0 if not declared.  The kernel refuses to
  *              load a program that declares more than its Rex stacks give
  *              programs (see Documentation/bpf/rex.rst).
- * @reserved: must be zero
+ * @ctx_size: tracepoint programs: the size of the record the program reads
+ *            (it may read the first @ctx_size bytes of its context); the
+ *            program attaches only to tracepoints whose record is at least
+ *            that large.  Zero for the other program types.
  * @entry: entry symbol, NUL-terminated; also the program's name, truncated
+ *
+ * The kernel loads a program only if the image describes it here, with the
+ * program type and expected attach type of the load.
  */
 struct rex_prog_def {
 	__u32	prog_type;
 	__u32	expected_attach_type;
 	__u32	stack_size;
-	__u32	reserved;
+	__u32	ctx_size;
 	char	entry[REX_ENTRY_LEN];
 };
 

@@ -29,6 +29,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <linux/bpf.h>
+#include <linux/btf.h>
 #include <linux/if_ether.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
@@ -349,8 +350,9 @@ static int rex_parse_maps(struct rex_object *obj, const struct rex_elf *elf)
 			pr_warn("map %zu: name is empty or not NUL-terminated\n", i);
 			return -EINVAL;
 		}
-		if (map->def.reserved) {
-			pr_warn("map %s: reserved field is not zero\n", map->def.name);
+		if (map->def.spin_lock && (map->def.spin_lock - 1 > map->def.value_size ||
+					   map->def.value_size - (map->def.spin_lock - 1) < 4)) {
+			pr_warn("map %s: spin lock outside the value\n", map->def.name);
 			return -EINVAL;
 		}
 	}
@@ -1570,9 +1572,82 @@ int rex_tc_detach(int ifindex, bool ingress, __u32 priority, __u32 handle)
 
 /* Syscall wrappers */
 
+/*
+ * The BTF of a map whose values hold a spin lock: a struct of the value's
+ * size with one member, a struct bpf_res_spin_lock where the image takes
+ * the lock, so that the kernel manages the lock word (user space can
+ * neither write nor read it); and the key as a u32 (what array maps need)
+ * or an array of bytes.  Type ids: 1 u32, 2 u8, 3 the lock, 4 the value,
+ * 5 the key array.
+ */
+struct rex_btf {
+	struct btf_header hdr;
+	struct { struct btf_type t; __u32 enc; } u32_t, u8_t;
+	struct { struct btf_type t; struct btf_member m; } lock_t, value_t;
+	struct { struct btf_type t; struct btf_array a; } key_t;
+	char strs[64];
+	__u32 str_len;
+};
+
+/* Append @str to the string section of @b; returns its offset there. */
+static __u32 rex_btf_str(struct rex_btf *b, const char *str)
+{
+	__u32 off = b->str_len;
+
+	memcpy(b->strs + off, str, strlen(str) + 1);
+	b->str_len += strlen(str) + 1;
+	return off;
+}
+
+static int rex_lock_btf(const struct rex_map_def *def, __u32 *key_id)
+{
+	struct rex_btf b;
+	union bpf_attr attr;
+
+	memset(&b, 0, sizeof(b));
+	b.str_len = 1;		/* offset 0: the empty string */
+	b.u32_t.t.name_off = rex_btf_str(&b, "u32");
+	b.u32_t.t.info = BTF_KIND_INT << 24;
+	b.u32_t.t.size = 4;
+	b.u32_t.enc = 32;
+	b.u8_t.t.name_off = rex_btf_str(&b, "u8");
+	b.u8_t.t.info = BTF_KIND_INT << 24;
+	b.u8_t.t.size = 1;
+	b.u8_t.enc = 8;
+	b.lock_t.t.name_off = rex_btf_str(&b, "bpf_res_spin_lock");
+	b.lock_t.t.info = BTF_KIND_STRUCT << 24 | 1;
+	b.lock_t.t.size = 4;
+	b.lock_t.m.name_off = rex_btf_str(&b, "val");
+	b.lock_t.m.type = 1;
+	b.value_t.t.name_off = rex_btf_str(&b, "rex_value");
+	b.value_t.t.info = BTF_KIND_STRUCT << 24 | 1;
+	b.value_t.t.size = def->value_size;
+	b.value_t.m.name_off = rex_btf_str(&b, "lock");
+	b.value_t.m.type = 3;
+	b.value_t.m.offset = (def->spin_lock - 1) * 8;
+	b.key_t.t.info = BTF_KIND_ARRAY << 24;
+	b.key_t.a.type = 2;
+	b.key_t.a.index_type = 1;
+	b.key_t.a.nelems = def->key_size;
+	*key_id = def->key_size == 4 ? 1 : 5;
+
+	b.hdr.magic = BTF_MAGIC;
+	b.hdr.version = BTF_VERSION;
+	b.hdr.hdr_len = sizeof(b.hdr);
+	b.hdr.type_len = offsetof(struct rex_btf, strs) - sizeof(b.hdr);
+	b.hdr.str_off = b.hdr.type_len;
+	b.hdr.str_len = b.str_len;
+	memset(&attr, 0, sizeof(attr));
+	attr.btf = ptr_to_u64(&b);
+	attr.btf_size = offsetof(struct rex_btf, strs) + b.str_len;
+	return sys_bpf(BPF_BTF_LOAD, &attr);
+}
+
 int rex_map_create(const struct rex_map_def *def)
 {
 	union bpf_attr attr;
+	int btf = -1, fd;
+	__u32 key_id;
 
 	if (!def)
 		return -EINVAL;
@@ -1583,7 +1658,18 @@ int rex_map_create(const struct rex_map_def *def)
 	attr.max_entries = def->max_entries;
 	attr.map_flags = def->map_flags;
 	rex_obj_name(attr.map_name, def->name);
-	return sys_bpf(BPF_MAP_CREATE, &attr);
+	if (def->spin_lock) {
+		btf = rex_lock_btf(def, &key_id);
+		if (btf < 0)
+			return btf;
+		attr.btf_fd = btf;
+		attr.btf_key_type_id = key_id;
+		attr.btf_value_type_id = 4;
+	}
+	fd = sys_bpf(BPF_MAP_CREATE, &attr);
+	if (btf >= 0)
+		close(btf);
+	return fd;
 }
 
 static int rex_map_elem_op(int cmd, int fd, const void *key, const void *value, __u64 flags)

@@ -90,8 +90,20 @@ long bpf_skb_load_bytes(const void *skb, __u32 offset, void *to, __u32 len);
 long bpf_skb_store_bytes(void *skb, __u32 offset, const void *from, __u32 len,
 			 __u64 flags);
 __u32 bpf_get_prandom_u32(void);
-long bpf_spin_lock(struct bpf_spin_lock *lock);
-long bpf_spin_unlock(struct bpf_spin_lock *lock);
+
+/*
+ * A spin lock in a map value: the kernel's resilient queued spin lock, as
+ * eBPF's bpf_res_spin_lock() takes it.  The map's BTF must describe it
+ * (librex does, from the image's map description) so that user space can
+ * neither write nor read it.  Taking a lock that cannot be taken (a
+ * deadlock, a timeout) panics the program.
+ */
+struct bpf_res_spin_lock {
+	__u32 val;
+};
+
+long bpf_res_spin_lock(struct bpf_res_spin_lock *lock);
+long bpf_res_spin_unlock(struct bpf_res_spin_lock *lock);
 
 /* Rex's own helper: leave the program after a panic, releasing what it holds. */
 _Noreturn void rex_panic(const char *msg);

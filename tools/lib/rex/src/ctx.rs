@@ -13,6 +13,13 @@ use crate::{check, Error};
 /// What every context offers: the pointer the helpers that take the
 /// context want.
 pub trait Context {
+    /// How many bytes of the context the program may read, which the image
+    /// declares: the size of the record of a tracepoint program, which the
+    /// kernel checks against the tracepoint it attaches to; 0 for the
+    /// contexts whose size the program type fixes.
+    #[doc(hidden)]
+    const CTX_SIZE: u32 = 0;
+
     /// The context as the kernel passed it.
     #[doc(hidden)]
     fn as_ptr(&self) -> *mut c_void;
@@ -119,57 +126,68 @@ impl Context for PerfEvent {
     }
 }
 
-/// `raw_syscalls:sys_enter`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct SysEnter(pub b::rex_trace_sys_enter);
+// The records below are the C structs of rex_helpers.h with the first 8
+// bytes (the common fields, over which the kernel stores a pointer to the
+// struct pt_regs of the event) as an integer, so that they hold no
+// pointer; the layout checks keep them the C structs' layout.
 
-/// `raw_syscalls:sys_exit`.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct SysExit(pub b::rex_trace_sys_exit);
+crate::pod! {
+    /// `raw_syscalls:sys_enter`.
+    pub struct SysEnter {
+        common: u64,
+        id: i64,
+        args: [u64; 6],
+    }
 
-/// A tracepoint record of unknown layout: read fields with
-/// [`Tracepoint::read`] at the offsets of the event's format file.
-#[repr(C)]
-#[derive(Clone, Copy)]
-pub struct RawRecord(b::rex_trace_common);
+    /// `raw_syscalls:sys_exit`.
+    pub struct SysExit {
+        common: u64,
+        id: i64,
+        ret: i64,
+    }
 
-// SAFETY: the record types are C structs of integers and one pointer-sized
-// field (read as an integer), with no padding.
-unsafe impl Pod for SysEnter {}
-// SAFETY: as above.
-unsafe impl Pod for SysExit {}
-// SAFETY: as above.
-unsafe impl Pod for RawRecord {}
-// SAFETY: the only field is a pointer, which Sync only needs to be read.
-unsafe impl Sync for SysEnter {}
-// SAFETY: as above.
-unsafe impl Sync for SysExit {}
-// SAFETY: as above.
-unsafe impl Sync for RawRecord {}
+    /// The common fields every tracepoint record starts with (8 bytes):
+    /// `Tracepoint<RawRecord>` reads nothing past them.  For a record of
+    /// another event, use its own layout: `[u8; N]` for its `N` bytes
+    /// (the end of its last field in the event's tracefs `format` file),
+    /// read with [`Tracepoint::read`].
+    pub struct RawRecord {
+        common: u64,
+    }
+}
+
+const _: () = {
+    use core::mem::{offset_of, size_of};
+    assert!(size_of::<SysEnter>() == size_of::<b::rex_trace_sys_enter>());
+    assert!(offset_of!(SysEnter, id) == offset_of!(b::rex_trace_sys_enter, id));
+    assert!(offset_of!(SysEnter, args) == offset_of!(b::rex_trace_sys_enter, args));
+    assert!(size_of::<SysExit>() == size_of::<b::rex_trace_sys_exit>());
+    assert!(offset_of!(SysExit, id) == offset_of!(b::rex_trace_sys_exit, id));
+    assert!(offset_of!(SysExit, ret) == offset_of!(b::rex_trace_sys_exit, ret));
+    assert!(size_of::<RawRecord>() == size_of::<b::rex_trace_common>());
+};
 
 impl SysEnter {
     /// The system call number.
     pub fn id(&self) -> i64 {
-        self.0.id
+        self.id
     }
 
     /// Argument `n` (0 to 5); `None` for other `n`.
     pub fn arg(&self, n: usize) -> Option<u64> {
-        self.0.args.get(n).copied()
+        self.args.get(n).copied()
     }
 }
 
 impl SysExit {
     /// The system call number.
     pub fn id(&self) -> i64 {
-        self.0.id
+        self.id
     }
 
     /// The return value.
     pub fn ret(&self) -> i64 {
-        self.0.ret
+        self.ret
     }
 }
 
@@ -208,6 +226,11 @@ impl<T: Pod> Tracepoint<T> {
 }
 
 impl<T: Pod> Context for Tracepoint<T> {
+    const CTX_SIZE: u32 = {
+        assert!(size_of::<T>() > 0 && size_of::<T>() <= u32::MAX as usize);
+        size_of::<T>() as u32
+    };
+
     fn as_ptr(&self) -> *mut c_void {
         self.rec
     }
@@ -351,16 +374,17 @@ impl Context for Tc {
     }
 }
 
-/// An Ethernet header.
-#[repr(C)]
-#[derive(Clone, Copy, Default, Debug)]
-pub struct EthHdr {
-    /// Destination address.
-    pub dst: [u8; 6],
-    /// Source address.
-    pub src: [u8; 6],
-    /// EtherType, big endian: see [`EthHdr::proto`].
-    pub proto_be: [u8; 2],
+crate::pod! {
+    /// An Ethernet header.
+    #[derive(Default, Debug)]
+    pub struct EthHdr {
+        /// Destination address.
+        pub dst: [u8; 6],
+        /// Source address.
+        pub src: [u8; 6],
+        /// EtherType, big endian: see [`EthHdr::proto`].
+        pub proto_be: [u8; 2],
+    }
 }
 
 impl EthHdr {
@@ -377,30 +401,31 @@ impl EthHdr {
     }
 }
 
-/// An IPv4 header, without options.
-#[repr(C)]
-#[derive(Clone, Copy, Default, Debug)]
-pub struct Ipv4Hdr {
-    /// Version and header length.
-    pub version_ihl: u8,
-    /// DSCP and ECN.
-    pub tos: u8,
-    /// Total length, big endian.
-    pub tot_len: [u8; 2],
-    /// Identification, big endian.
-    pub id: [u8; 2],
-    /// Flags and fragment offset, big endian.
-    pub frag_off: [u8; 2],
-    /// Time to live.
-    pub ttl: u8,
-    /// The protocol of the payload (`IPPROTO_*`).
-    pub protocol: u8,
-    /// Header checksum, big endian.
-    pub check: [u8; 2],
-    /// Source address.
-    pub saddr: [u8; 4],
-    /// Destination address.
-    pub daddr: [u8; 4],
+crate::pod! {
+    /// An IPv4 header, without options.
+    #[derive(Default, Debug)]
+    pub struct Ipv4Hdr {
+        /// Version and header length.
+        pub version_ihl: u8,
+        /// DSCP and ECN.
+        pub tos: u8,
+        /// Total length, big endian.
+        pub tot_len: [u8; 2],
+        /// Identification, big endian.
+        pub id: [u8; 2],
+        /// Flags and fragment offset, big endian.
+        pub frag_off: [u8; 2],
+        /// Time to live.
+        pub ttl: u8,
+        /// The protocol of the payload (`IPPROTO_*`).
+        pub protocol: u8,
+        /// Header checksum, big endian.
+        pub check: [u8; 2],
+        /// Source address.
+        pub saddr: [u8; 4],
+        /// Destination address.
+        pub daddr: [u8; 4],
+    }
 }
 
 impl Ipv4Hdr {
@@ -436,18 +461,19 @@ impl Ipv4Hdr {
     }
 }
 
-/// A UDP header.
-#[repr(C)]
-#[derive(Clone, Copy, Default, Debug)]
-pub struct UdpHdr {
-    /// Source port, big endian.
-    pub source: [u8; 2],
-    /// Destination port, big endian.
-    pub dest: [u8; 2],
-    /// Length, big endian.
-    pub len: [u8; 2],
-    /// Checksum, big endian.
-    pub check: [u8; 2],
+crate::pod! {
+    /// A UDP header.
+    #[derive(Default, Debug)]
+    pub struct UdpHdr {
+        /// Source port, big endian.
+        pub source: [u8; 2],
+        /// Destination port, big endian.
+        pub dest: [u8; 2],
+        /// Length, big endian.
+        pub len: [u8; 2],
+        /// Checksum, big endian.
+        pub check: [u8; 2],
+    }
 }
 
 impl UdpHdr {
@@ -456,10 +482,3 @@ impl UdpHdr {
         u16::from_be_bytes(self.dest)
     }
 }
-
-// SAFETY: repr(C) structs of byte arrays and bytes: no padding.
-unsafe impl Pod for EthHdr {}
-// SAFETY: as above.
-unsafe impl Pod for Ipv4Hdr {}
-// SAFETY: as above.
-unsafe impl Pod for UdpHdr {}

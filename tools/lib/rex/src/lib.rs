@@ -156,13 +156,14 @@ pub mod __private {
         prog_type: u32,
         attach_type: u32,
         stack: u32,
+        ctx_size: u32,
         entry: &str,
     ) -> rex_prog_def {
         rex_prog_def {
             prog_type,
             expected_attach_type: attach_type,
             stack_size: stack,
-            reserved: 0,
+            ctx_size,
             entry: name(entry),
         }
     }
@@ -243,8 +244,13 @@ macro_rules! __entry {
         const _: () = {
             #[link_section = ".rex.progs"]
             #[used]
-            static DEF: $crate::__private::rex_prog_def =
-                $crate::__private::prog_def($prog_type, $attach, $stack, stringify!($name));
+            static DEF: $crate::__private::rex_prog_def = $crate::__private::prog_def(
+                $prog_type,
+                $attach,
+                $stack,
+                <$ctx_ty as $crate::ctx::Context>::CTX_SIZE,
+                stringify!($name),
+            );
         };
     };
 }

@@ -45,6 +45,7 @@ const fn def(
     map_type: u32,
     key: usize,
     value: usize,
+    spin_lock: u32,
     max: u32,
     n: [core::ffi::c_char; 16],
 ) -> rex_map_def {
@@ -54,26 +55,28 @@ const fn def(
         value_size: value as u32,
         max_entries: max,
         map_flags: 0,
-        reserved: 0,
+        spin_lock,
         name: n,
     }
 }
 
-fn lookup<'a, K, V>(map: MapSym, key: &K) -> Option<&'a V> {
+fn lookup<'a, K: Pod, V: Plain>(map: MapSym, key: &K) -> Option<&'a V> {
     // SAFETY: the map's key and value sizes are those of K and V (the
     // kernel checked the image's description against the map at load);
     // the helper reads the key and returns NULL or a value valid, and
-    // suitably aligned, until the program returns; the program cannot
-    // keep the reference past its run (no statics can hold it: values
-    // are only Sync if V is, and references are not 'static to the
-    // caller of a program's entry, which returns).
+    // suitably aligned, until the program returns; whatever bytes user
+    // space wrote there are a V (V is Plain: every bit pattern is one, and
+    // it holds no references or pointers); the program cannot keep the
+    // reference past its run (no statics can hold it: statics are
+    // immutable and Sync, and references are not 'static to the caller
+    // of a program's entry, which returns).
     unsafe {
         let v = b::bpf_map_lookup_elem(map.0 as *mut c_void, key as *const K as *const c_void);
         (v as *const V).as_ref()
     }
 }
 
-fn update<K, V>(map: MapSym, key: &K, value: &V, flags: u64) -> Result<(), Error> {
+fn update<K: Pod, V: Pod>(map: MapSym, key: &K, value: &V, flags: u64) -> Result<(), Error> {
     // SAFETY: key and value are as large as the map's key and value.
     check(unsafe {
         b::bpf_map_update_elem(
@@ -85,13 +88,14 @@ fn update<K, V>(map: MapSym, key: &K, value: &V, flags: u64) -> Result<(), Error
     })
 }
 
-fn delete<K>(map: MapSym, key: &K) -> Result<(), Error> {
+fn delete<K: Pod>(map: MapSym, key: &K) -> Result<(), Error> {
     // SAFETY: key is as large as the map's key.
     check(unsafe { b::bpf_map_delete_elem(map.0 as *mut c_void, key as *const K as *const c_void) })
 }
 
 macro_rules! map_type {
-    ($(#[$doc:meta])* $ty:ident < $($p:ident),* > , $map_type:expr, $key:ty, $value:ty) => {
+    ($(#[$doc:meta])* $ty:ident < $($p:ident),* > , $map_type:expr, $key:ty, $value:ty,
+     $lock:expr) => {
         $(#[$doc])*
         pub struct $ty<$($p),*> {
             sym: MapSym,
@@ -105,8 +109,13 @@ macro_rules! map_type {
             }
 
             #[doc(hidden)]
-            pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32) -> rex_map_def {
-                def($map_type, size_of::<$key>(), size_of::<$value>(), max_entries, name)
+            pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32) -> rex_map_def
+            where
+                $key: Pod,
+                $value: Plain,
+            {
+                def($map_type, size_of::<$key>(), size_of::<$value>(), $lock, max_entries,
+                    name)
             }
 
             /// The map, as the helpers take it.
@@ -120,27 +129,27 @@ macro_rules! map_type {
 
 map_type!(
     /// `BPF_MAP_TYPE_ARRAY` of `V`, indexed by `u32`.
-    Array<V>, b::bpf_map_type_BPF_MAP_TYPE_ARRAY, u32, V
+    Array<V>, b::bpf_map_type_BPF_MAP_TYPE_ARRAY, u32, V, V::LOCK
 );
 map_type!(
     /// `BPF_MAP_TYPE_PERCPU_ARRAY`: each CPU has its own `V` at every index.
-    PerCpuArray<V>, b::bpf_map_type_BPF_MAP_TYPE_PERCPU_ARRAY, u32, V
+    PerCpuArray<V>, b::bpf_map_type_BPF_MAP_TYPE_PERCPU_ARRAY, u32, V, V::LOCK
 );
 map_type!(
     /// `BPF_MAP_TYPE_HASH` from `K` to `V`.
-    Hash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_HASH, K, V
+    Hash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_HASH, K, V, V::LOCK
 );
 map_type!(
     /// `BPF_MAP_TYPE_PERCPU_HASH` from `K` to `V`.
-    PerCpuHash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_PERCPU_HASH, K, V
+    PerCpuHash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_PERCPU_HASH, K, V, V::LOCK
 );
 map_type!(
     /// `BPF_MAP_TYPE_RINGBUF`; the entry count is the size in bytes.
-    RingBuf<>, b::bpf_map_type_BPF_MAP_TYPE_RINGBUF, (), ()
+    RingBuf<>, b::bpf_map_type_BPF_MAP_TYPE_RINGBUF, (), (), 0
 );
 map_type!(
     /// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`, one perf buffer per CPU.
-    PerfEventArray<>, b::bpf_map_type_BPF_MAP_TYPE_PERF_EVENT_ARRAY, u32, u32
+    PerfEventArray<>, b::bpf_map_type_BPF_MAP_TYPE_PERF_EVENT_ARRAY, u32, u32, 0
 );
 /// `BPF_MAP_TYPE_STACK_TRACE` for [`StackTrace::stack_id`], `N` addresses deep.
 pub struct StackTrace<const N: usize> {
@@ -165,6 +174,7 @@ impl<const N: usize> StackTrace<N> {
             b::bpf_map_type_BPF_MAP_TYPE_STACK_TRACE,
             size_of::<u32>(),
             size_of::<[u64; N]>(),
+            0,
             max_entries,
             name,
         )
@@ -181,7 +191,7 @@ impl<const N: usize> StackTrace<N> {
     }
 }
 
-impl<V: Sync> Array<V> {
+impl<V: Plain> Array<V> {
     /// The value at `index`, or `None` past the end.
     pub fn get(&self, index: u32) -> Option<&V> {
         lookup(self.sym, &index)
@@ -197,7 +207,7 @@ impl<V: Plain> Array<V> {
     }
 }
 
-impl<V: Sync> PerCpuArray<V> {
+impl<V: Plain> PerCpuArray<V> {
     /// This CPU's value at `index`, or `None` past the end.
     pub fn get(&self, index: u32) -> Option<&V> {
         lookup(self.sym, &index)
@@ -212,7 +222,7 @@ impl<V: Plain> PerCpuArray<V> {
     }
 }
 
-impl<K: Pod, V: Sync> Hash<K, V> {
+impl<K: Pod, V: Plain> Hash<K, V> {
     /// The value of `key`, if the map has it.
     pub fn get(&self, key: &K) -> Option<&V> {
         lookup(self.sym, key)
@@ -233,7 +243,7 @@ impl<K: Pod, V: Plain> Hash<K, V> {
     }
 }
 
-impl<K: Pod, V: Sync> PerCpuHash<K, V> {
+impl<K: Pod, V: Plain> PerCpuHash<K, V> {
     /// This CPU's value of `key`, if the map has it.
     pub fn get(&self, key: &K) -> Option<&V> {
         lookup(self.sym, key)

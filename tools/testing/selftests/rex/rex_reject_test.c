@@ -23,6 +23,7 @@ REX_IMAGE(xdp_gpl_only);
 REX_IMAGE(kprobe_getppid);
 REX_IMAGE(kprobe_override);
 REX_IMAGE(xdp_count);
+REX_IMAGE(xdp_first_light_relr);
 
 #define ENTRY "rex_xdp_first_light"
 
@@ -540,8 +541,14 @@ static int entry_missing(struct image *img)
 	return 0;
 }
 
+/* The description names "rex_rules", a data symbol of the image. */
 static int entry_not_function(struct image *img)
 {
+	struct rex_prog_def *def = prog_def(img, NULL);
+
+	if (!def)
+		return -1;
+	strcpy(def->entry, "rex_rules");
 	img->entry = "rex_rules";
 	return 0;
 }
@@ -572,13 +579,14 @@ static int prog_stack_too_big(struct image *img)
 	return 0;
 }
 
-static int prog_def_reserved(struct image *img)
+/* Only tracepoint programs declare the size of their context. */
+static int prog_def_ctx_size(struct image *img)
 {
 	struct rex_prog_def *def = prog_def(img, NULL);
 
 	if (!def)
 		return -1;
-	def->reserved = 1;
+	def->ctx_size = 8;
 	return 0;
 }
 
@@ -599,6 +607,129 @@ static int prog_defs_size(struct image *img)
 	if (!prog_def(img, &sh))
 		return -1;
 	sh->sh_size -= 4;
+	return 0;
+}
+
+/*
+ * A .dynsym section of no entries, all else intact: the entry lookup used
+ * a symbol pointer it never set (a NULL dereference in the kernel).
+ */
+static int dynsym_empty(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_DYNSYM);
+
+	if (!sh)
+		return -1;
+	sh->sh_size = 0;
+	return 0;
+}
+
+/* Text relocations asked for through DT_FLAGS instead of DT_TEXTREL. */
+static int df_textrel(struct image *img)
+{
+	Elf64_Dyn *d = dyn(img, DT_FLAGS);
+
+	if (!d)
+		return -1;
+	d->d_un.d_val |= DF_TEXTREL;
+	return 0;
+}
+
+/* A second DT_RELA: which table would be applied? */
+static int dyn_tag_twice(struct image *img)
+{
+	return retag(img, DT_RELA);
+}
+
+/* A second RELRO segment used to replace the first. */
+static int relro_twice(struct image *img)
+{
+	Elf64_Phdr *relro = phdr(img, PT_GNU_RELRO, 0);
+	Elf64_Phdr *stack = phdr(img, PT_GNU_STACK, 0);
+
+	if (!relro || !stack)
+		return -1;
+	*stack = *relro;
+	return 0;
+}
+
+/* Two executable segments: the text range would span what lies between. */
+static int two_text_segments(struct image *img)
+{
+	Elf64_Phdr *ph = (Elf64_Phdr *)(img->data + ehdr(img)->e_phoff);
+	int i;
+
+	for (i = 0; i < ehdr(img)->e_phnum; i++) {
+		if (ph[i].p_type == PT_LOAD && ph[i].p_flags == PF_R) {
+			ph[i].p_flags |= PF_X;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * The section names looked up in another string table: .rex.progs is not
+ * found by name, and the program's declared stack would not be checked.
+ */
+static int progs_hidden(struct image *img)
+{
+	Elf64_Shdr *sh = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff);
+	Elf64_Shdr *dynsym = shdr(img, SHT_DYNSYM);
+
+	if (!dynsym || sh[dynsym->sh_link].sh_type != SHT_STRTAB)
+		return -1;
+	ehdr(img)->e_shstrndx = dynsym->sh_link;
+	return 0;
+}
+
+/* Section headers that hide the relocations the dynamic segment names. */
+static int relocs_hidden(struct image *img)
+{
+	Elf64_Shdr *sh = shdr(img, SHT_RELA);
+
+	if (!sh)
+		return -1;
+	sh->sh_type = SHT_PROGBITS;
+	return 0;
+}
+
+/* Section headers that show relocations the kernel would not apply. */
+static int relocs_extra(struct image *img)
+{
+	Elf64_Shdr *sh = section(img, REX_PROGS_SECTION);
+
+	if (!sh)
+		return -1;
+	sh->sh_type = SHT_RELA;
+	sh->sh_entsize = sizeof(Elf64_Rela);
+	return 0;
+}
+
+/* The dynamic segment's symbol table is not the .dynsym section. */
+static int symtab_mismatch(struct image *img)
+{
+	Elf64_Dyn *d = dyn(img, DT_SYMTAB);
+
+	if (!d)
+		return -1;
+	d->d_un.d_ptr += sizeof(Elf64_Sym);
+	return 0;
+}
+
+/* A relative relocation that points outside the image. */
+static int relative_outside(struct image *img)
+{
+	if (!shdr(img, SHT_RELA) || ELF64_R_TYPE(rela(img)->r_info) != R_X86_64_RELATIVE)
+		return -1;
+	rela(img)->r_addend = 1LL << 40;
+	return 0;
+}
+
+/* The XDP program loaded as a tc program. */
+static int prog_type_mismatch(struct image *img)
+{
+	img->type = BPF_PROG_TYPE_SCHED_CLS;
 	return 0;
 }
 
@@ -787,7 +918,7 @@ FIXTURE_VARIANT_ADD(reject, executable_data) {
 FIXTURE_VARIANT_ADD(reject, no_text) {
 	.mutate = no_text,
 	.err = EINVAL,
-	.msg = "image has no executable segment",
+	.msg = "image has 0 executable segments, not one",
 };
 
 FIXTURE_VARIANT_ADD(reject, filesz_over_memsz) {
@@ -961,7 +1092,7 @@ FIXTURE_VARIANT_ADD(reject, reloc_bad_symbol) {
 FIXTURE_VARIANT_ADD(reject, entry_missing) {
 	.mutate = entry_missing,
 	.err = ENOENT,
-	.msg = "entry symbol 'no_such_entry' not found",
+	.msg = "program 'no_such_entry' has no description in .rex.progs",
 };
 
 FIXTURE_VARIANT_ADD(reject, entry_not_function) {
@@ -1060,22 +1191,88 @@ FIXTURE_VARIANT_ADD(reject, prog_stack_too_big) {
 	.msg = "program 'rex_xdp_first_light' declares 12289 bytes of stack; programs get 12288",
 };
 
-FIXTURE_VARIANT_ADD(reject, prog_def_reserved) {
-	.mutate = prog_def_reserved,
+FIXTURE_VARIANT_ADD(reject, prog_def_ctx_size) {
+	.mutate = prog_def_ctx_size,
 	.err = EINVAL,
-	.msg = ".rex.progs: program 0: bad description",
+	.msg = "declares a context size; only tracepoint programs do",
 };
 
 FIXTURE_VARIANT_ADD(reject, prog_def_unterminated) {
 	.mutate = prog_def_unterminated,
 	.err = EINVAL,
-	.msg = ".rex.progs: program 0: bad description",
+	.msg = ".rex.progs: program 0: entry name not NUL-terminated",
 };
 
 FIXTURE_VARIANT_ADD(reject, prog_defs_size) {
 	.mutate = prog_defs_size,
 	.err = EINVAL,
 	.msg = ".rex.progs: size 76 is not a multiple of 80",
+};
+
+FIXTURE_VARIANT_ADD(reject, dynsym_empty) {
+	.mutate = dynsym_empty,
+	.err = ENOENT,
+	.msg = "entry symbol 'rex_xdp_first_light' not found",
+};
+
+FIXTURE_VARIANT_ADD(reject, df_textrel) {
+	.mutate = df_textrel,
+	.err = EINVAL,
+	.msg = "text relocations (DF_TEXTREL)",
+};
+
+FIXTURE_VARIANT_ADD(reject, dyn_tag_twice) {
+	.mutate = dyn_tag_twice,
+	.err = EINVAL,
+	.msg = "dynamic tag 7 appears more than once",
+};
+
+FIXTURE_VARIANT_ADD(reject, relro_twice) {
+	.mutate = relro_twice,
+	.err = EINVAL,
+	.msg = "more than one RELRO segment",
+};
+
+FIXTURE_VARIANT_ADD(reject, two_text_segments) {
+	.mutate = two_text_segments,
+	.err = EINVAL,
+	.msg = "image has 2 executable segments, not one",
+};
+
+FIXTURE_VARIANT_ADD(reject, progs_hidden) {
+	.mutate = progs_hidden,
+	.err = ENOENT,
+	.msg = "program 'rex_xdp_first_light' has no description in .rex.progs",
+};
+
+FIXTURE_VARIANT_ADD(reject, relocs_hidden) {
+	.mutate = relocs_hidden,
+	.err = EINVAL,
+	.msg = "the dynamic segment names relocations no section describes",
+};
+
+FIXTURE_VARIANT_ADD(reject, relocs_extra) {
+	.mutate = relocs_extra,
+	.err = EINVAL,
+	.msg = "relocations the dynamic segment does not name",
+};
+
+FIXTURE_VARIANT_ADD(reject, symtab_mismatch) {
+	.mutate = symtab_mismatch,
+	.err = EINVAL,
+	.msg = "disagrees with the dynamic segment",
+};
+
+FIXTURE_VARIANT_ADD(reject, relative_outside) {
+	.mutate = relative_outside,
+	.err = EINVAL,
+	.msg = "relative relocation with a symbol or outside the image",
+};
+
+FIXTURE_VARIANT_ADD(reject, prog_type_mismatch) {
+	.mutate = prog_type_mismatch,
+	.err = EINVAL,
+	.msg = "is described as type 6, attach type 0, and loaded as 3, 0",
 };
 
 TEST_F(reject, load)
@@ -1093,6 +1290,72 @@ TEST_F(reject, load)
 	EXPECT_NE(NULL, strstr(log_buf, variant->msg))
 		TH_LOG("log '%s' lacks '%s'", log_buf, variant->msg);
 	expect_good_load(_metadata);
+}
+
+/*
+ * The program linked with packed relative relocations (DT_RELR, the
+ * default of some distributions' linkers): its verdict table is reached
+ * through a pointer only a RELR relocation fixes, and the image used to
+ * load with it skipped and run unrelocated.
+ */
+TEST(relr_image)
+{
+	const unsigned char *img = xdp_first_light_relr_start;
+	size_t len = xdp_first_light_relr_end - img;
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)img;
+	const Elf64_Phdr *ph = (const Elf64_Phdr *)(img + eh->e_phoff);
+	unsigned char pkt[64] = { [12] = 0x86, [13] = 0xdd };
+	const char *why = rex_unsupported();
+	bool relr = false, rela = false;	/* relocations in DT_RELR, DT_RELA */
+	unsigned int retval = 0;
+	const Elf64_Dyn *d;
+	int i, fd;
+
+	if (why)
+		SKIP(return, "%s", why);
+	for (i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_DYNAMIC)
+			continue;
+		for (d = (const Elf64_Dyn *)(img + ph[i].p_offset); d->d_tag != DT_NULL; d++) {
+			relr |= d->d_tag == 35 && d->d_un.d_val;	/* DT_RELRSZ */
+			rela |= d->d_tag == DT_RELASZ && d->d_un.d_val;
+		}
+	}
+	ASSERT_TRUE(relr) TH_LOG("the linker made no DT_RELR");
+	ASSERT_FALSE(rela) TH_LOG("the relocation is not (only) in DT_RELR");
+
+	fd = rex_load(BPF_PROG_TYPE_XDP, img, len, ENTRY, log_buf, sizeof(log_buf));
+	ASSERT_LE(0, fd) TH_LOG("RELR image refused: %s", log_buf);
+	EXPECT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval));
+	EXPECT_EQ(XDP_PASS, retval);
+	pkt[12] = 0x12;
+	EXPECT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval));
+	EXPECT_EQ(XDP_DROP, retval);
+	close(fd);
+}
+
+/*
+ * Names the kernel echoes into the log are shown with their unprintable
+ * bytes replaced: a terminal reading the log gets no escape sequence.
+ */
+TEST(log_names_printable)
+{
+	size_t len = xdp_first_light_end - xdp_first_light_start;
+	const char *why = rex_unsupported();
+	const char *p;
+	int fd;
+
+	if (why)
+		SKIP(return, "%s", why);
+	fd = rex_load(BPF_PROG_TYPE_XDP, xdp_first_light_start, len, "\x1b[31mred\x7f\xff",
+		      log_buf, sizeof(log_buf));
+	ASSERT_EQ(-1, fd);
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_NE(NULL, strstr(log_buf, "program '?[31mred?\?' has no description"))
+		TH_LOG("log: %s", log_buf);
+	for (p = log_buf; *p; p++)
+		EXPECT_TRUE(*p == '\n' || (*p >= 0x20 && *p < 0x7f))
+			TH_LOG("byte %#x at %zu", (unsigned char)*p, (size_t)(p - log_buf));
 }
 
 /* A program may declare the whole 12 KiB a Rex stack leaves programs. */
@@ -1218,8 +1481,15 @@ static int other_map(struct bind_ctx *ctx, unsigned int i, __u32 type,
 	return 0;
 }
 
+/* The kprobe program described and loaded as a tracepoint program. */
 static int helper_not_for_tracepoint(struct bind_ctx *ctx)
 {
+	struct rex_prog_def *def = prog_def(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	def->prog_type = BPF_PROG_TYPE_TRACEPOINT;
+	def->ctx_size = 8;
 	ctx->img.type = BPF_PROG_TYPE_TRACEPOINT;
 	return 0;
 }
@@ -1299,13 +1569,28 @@ static int maps_section_size(struct bind_ctx *ctx)
 	return 0;
 }
 
-static int map_reserved(struct bind_ctx *ctx)
+/*
+ * A spin lock the image takes in a value whose BTF does not describe one:
+ * user space could write the lock word.
+ */
+static int map_lock_undescribed(struct bind_ctx *ctx)
 {
 	struct rex_map_def *def = map_defs(&ctx->img, NULL);
 
 	if (!def)
 		return -1;
-	def->reserved = 1;
+	def->spin_lock = 1;
+	return 0;
+}
+
+/* A spin lock past the end of the value. */
+static int map_lock_outside(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	def->spin_lock = def->value_size - 1;
 	return 0;
 }
 
@@ -1347,6 +1632,108 @@ static int map_renamed(struct bind_ctx *ctx)
 	if (!def || !strcmp(def[1].name, "renamed"))
 		return -1;
 	snprintf(def[1].name, sizeof(def[1].name), "renamed");
+	return 0;
+}
+
+/* A map named like a helper, which a call could be resolved to. */
+static int map_named_like_helper(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	snprintf(def->name, sizeof(def->name), "bpf_spin_lock");
+	return 0;
+}
+
+/* Names from the image reach the log: only printable names are taken. */
+static int map_name_unprintable(struct bind_ctx *ctx)
+{
+	struct rex_map_def *def = map_defs(&ctx->img, NULL);
+
+	if (!def)
+		return -1;
+	def->name[1] = 0x1b;
+	return 0;
+}
+
+/* The relocation of the first import of kind @type in the image. */
+static Elf64_Rela *reloc_of(struct image *img, unsigned int type)
+{
+	Elf64_Shdr *sh = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff);
+	int i;
+	size_t j;
+
+	for (i = 0; i < ehdr(img)->e_shnum; i++) {
+		Elf64_Rela *r = (Elf64_Rela *)(img->data + sh[i].sh_offset);
+
+		if (sh[i].sh_type != SHT_RELA)
+			continue;
+		for (j = 0; j < sh[i].sh_size / sizeof(*r); j++)
+			if (ELF64_R_TYPE(r[j].r_info) == type && ELF64_R_SYM(r[j].r_info))
+				return &r[j];
+	}
+	return NULL;
+}
+
+/* Make relocation @to refer to the symbol of relocation @from. */
+static int same_symbol(Elf64_Rela *to, const Elf64_Rela *from)
+{
+	if (!to || !from)
+		return -1;
+	to->r_info = ELF64_R_INFO(ELF64_R_SYM(from->r_info), ELF64_R_TYPE(to->r_info));
+	return 0;
+}
+
+/* A call (PLT slot) of the map's symbol: it must not resolve to the map. */
+static int call_a_map(struct bind_ctx *ctx)
+{
+	return same_symbol(reloc_of(&ctx->img, R_X86_64_JUMP_SLOT),
+			   reloc_of(&ctx->img, R_X86_64_GLOB_DAT));
+}
+
+/* A helper's address taken as data (a GOT entry). */
+static int helper_as_data(struct bind_ctx *ctx)
+{
+	return same_symbol(reloc_of(&ctx->img, R_X86_64_GLOB_DAT),
+			   reloc_of(&ctx->img, R_X86_64_JUMP_SLOT));
+}
+
+/* A map that is read-only for programs, for an image built to write it. */
+static int map_read_only(struct bind_ctx *ctx)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = ctx->defs[0].map_type;
+	attr.key_size = ctx->defs[0].key_size;
+	attr.value_size = ctx->defs[0].value_size;
+	attr.max_entries = ctx->defs[0].max_entries;
+	attr.map_flags = BPF_F_RDONLY_PROG;
+	ctx->extra = sys_bpf(BPF_MAP_CREATE, &attr);
+	if (ctx->extra < 0)
+		return -1;
+	ctx->fds[0] = ctx->extra;
+	return 0;
+}
+
+/* A map exclusive to another program (excl_prog_hash). */
+static int map_exclusive(struct bind_ctx *ctx)
+{
+	unsigned char hash[32] = { 1 };
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = ctx->defs[0].map_type;
+	attr.key_size = ctx->defs[0].key_size;
+	attr.value_size = ctx->defs[0].value_size;
+	attr.max_entries = ctx->defs[0].max_entries;
+	attr.excl_prog_hash = ptr_to_u64(hash);
+	attr.excl_prog_hash_size = sizeof(hash);
+	ctx->extra = sys_bpf(BPF_MAP_CREATE, &attr);
+	if (ctx->extra < 0)
+		return -1;
+	ctx->fds[0] = ctx->extra;
 	return 0;
 }
 
@@ -1451,11 +1838,18 @@ FIXTURE_VARIANT_ADD(bind, maps_section_size) {
 	.msg = "rex: section .rex.maps: size 76 is not a multiple of 40",
 };
 
-FIXTURE_VARIANT_ADD(bind, map_reserved) {
+FIXTURE_VARIANT_ADD(bind, map_lock_undescribed) {
 	XDP_COUNT,
-	.mutate = map_reserved,
+	.mutate = map_lock_undescribed,
 	.err = EINVAL,
-	.msg = "rex: map 0 '%s': reserved field is not zero",
+	.msg = "rex: map 0 '%s': the image takes a spin lock at offset 0 of the value",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_lock_outside) {
+	XDP_COUNT,
+	.mutate = map_lock_outside,
+	.err = EINVAL,
+	.msg = "rex: map 0 '%s': spin lock at offset 6 is not a 4-byte aligned place in the value",
 };
 
 FIXTURE_VARIANT_ADD(bind, map_name_unterminated) {
@@ -1483,8 +1877,50 @@ FIXTURE_VARIANT_ADD(bind, map_renamed) {
 	KPROBE_GETPPID,
 	.mutate = map_renamed,
 	.err = ENOENT,
-	.msg = "rex: unknown import '%s': not a map of the image nor a Rex helper",
+	.msg = "rex: unknown import '%s': not a map of the image",
 	.map = 1,
+};
+
+FIXTURE_VARIANT_ADD(bind, map_named_like_helper) {
+	XDP_COUNT,
+	.mutate = map_named_like_helper,
+	.err = EINVAL,
+	.msg = "rex: map 0 'bpf_spin_lock': names starting with bpf_ or rex_ are the helpers'",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_name_unprintable) {
+	XDP_COUNT,
+	.mutate = map_name_unprintable,
+	.err = EINVAL,
+	.msg = "rex: map 0 'c?unts': a name has letters, digits, '_' and '.' only",
+};
+
+FIXTURE_VARIANT_ADD(bind, call_a_map) {
+	XDP_COUNT,
+	.mutate = call_a_map,
+	.err = EINVAL,
+	.msg = "rex: import '%s' is a map, called as a function",
+};
+
+FIXTURE_VARIANT_ADD(bind, helper_as_data) {
+	XDP_COUNT,
+	.mutate = helper_as_data,
+	.err = EINVAL,
+	.msg = "is a helper, used as data",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_read_only) {
+	XDP_COUNT,
+	.mutate = map_read_only,
+	.err = EACCES,
+	.msg = "rex: map 0 '%s': map flags 0x80, the image expects 0x0 for program access",
+};
+
+FIXTURE_VARIANT_ADD(bind, map_exclusive) {
+	XDP_COUNT,
+	.mutate = map_exclusive,
+	.err = EACCES,
+	.msg = "rex: map 0 '%s': the map is exclusive to a program whose hash is not the image's",
 };
 
 FIXTURE_SETUP(bind)

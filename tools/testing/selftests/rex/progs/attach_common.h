@@ -23,4 +23,12 @@ enum {
 
 #define REX_PERF_STACK_DEPTH	16
 
+/* What map_args.c passes a helper that takes a map (cfg[0]). */
+enum {
+	REX_MAP_ARG_OK,		/* the map the helper takes */
+	REX_MAP_ARG_ARRAY,	/* an array map */
+	REX_MAP_ARG_OTHER,	/* a map another helper takes */
+	REX_MAP_ARG_NOT_MAP,	/* the address of a stack variable */
+};
+
 #endif /* __REX_ATTACH_COMMON_H */

@@ -9,8 +9,8 @@
 
 REX_LICENSE("GPL");
 REX_MAP(counter, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
-REX_PROG_STACK(rex_bench_pass, BPF_PROG_TYPE_XDP, BPF_XDP, 64);
-REX_PROG_STACK(rex_bench_lookup, BPF_PROG_TYPE_XDP, BPF_XDP, 64);
+REX_PROG_STACK(rex_bench_pass, BPF_PROG_TYPE_XDP, 0, 64);
+REX_PROG_STACK(rex_bench_lookup, BPF_PROG_TYPE_XDP, 0, 64);
 
 unsigned int rex_bench_pass(const struct rex_xdp_buff *ctx)
 {

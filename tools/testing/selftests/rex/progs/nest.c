@@ -13,7 +13,7 @@
 REX_LICENSE("GPL");
 REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 5);
-REX_PROG_STACK(rex_nest_task, BPF_PROG_TYPE_XDP, BPF_XDP, 4608);
+REX_PROG_STACK(rex_nest_task, BPF_PROG_TYPE_XDP, 0, 4608);
 REX_PROG_STACK(rex_nest_irq, BPF_PROG_TYPE_PERF_EVENT, 0, 1536);
 
 enum {

@@ -27,9 +27,20 @@ enum {
 /* cfg[2]: the size of the Rex stacks, for REX_STACK_EDGE */
 #define REX_PANIC_CFG_STACK	2
 
-/* A map value with a BPF spin lock: the lock and a counter it protects. */
+/*
+ * A map value with a spin lock: the lock and a counter it protects.  The
+ * map's BTF describes the lock (REX_MAP_LOCK()), so user space reads it as
+ * zero and cannot write it.
+ */
+#ifndef __REX_HELPERS_H
+/* The tests, which include no rex_helpers.h, see the lock's 4 bytes. */
+struct bpf_res_spin_lock {
+	__u32 val;
+};
+#endif
+
 struct rex_locked {
-	struct bpf_spin_lock lock;
+	struct bpf_res_spin_lock lock;
 	__u32 pad;
 	__u64 count;
 };

@@ -44,6 +44,21 @@ struct rex_map;
  * @_name that the kernel resolves to it.  Helpers take the map as &@_name.
  */
 #define REX_MAP(_name, _type, _key_size, _value_size, _max_entries)	\
+	REX_MAP_FLAGS(_name, _type, _key_size, _value_size, _max_entries, 0)
+
+/* REX_MAP_FLAGS() - REX_MAP() of a map created with @_flags */
+#define REX_MAP_FLAGS(_name, _type, _key_size, _value_size, _max_entries, _flags) \
+	__REX_MAP(_name, _type, _key_size, _value_size, _max_entries, _flags, 0)
+
+/*
+ * REX_MAP_LOCK() - REX_MAP() of a map whose values are a @_value_type with a
+ * struct bpf_res_spin_lock in member @_lock, which the program takes
+ */
+#define REX_MAP_LOCK(_name, _type, _key_size, _value_type, _lock, _max_entries) \
+	__REX_MAP(_name, _type, _key_size, sizeof(_value_type), _max_entries, 0, \
+		  __builtin_offsetof(_value_type, _lock) + 1)
+
+#define __REX_MAP(_name, _type, _key_size, _value_size, _max_entries, _flags, _lock) \
 	extern struct rex_map _name;					\
 	static const struct rex_map_def __rex_map_##_name		\
 	__rex_desc(REX_MAPS_SECTION) = {				\
@@ -51,25 +66,39 @@ struct rex_map;
 		.key_size = (_key_size),				\
 		.value_size = (_value_size),				\
 		.max_entries = (_max_entries),				\
+		.map_flags = (_flags),					\
+		.spin_lock = (_lock),					\
 		.name = #_name,						\
 	}
 
 /*
- * REX_PROG_STACK() - describe the entry function @_fn in REX_PROGS_SECTION,
+ * REX_PROG_DEF() - describe the entry function @_fn in REX_PROGS_SECTION,
  * declaring that it uses at most @_stack bytes of stack (0: not declared)
+ * and reads @_ctx_size bytes of its context (tracepoint programs only)
  */
-#define REX_PROG_STACK(_fn, _prog_type, _expected_attach_type, _stack)	\
+#define REX_PROG_DEF(_fn, _prog_type, _expected_attach_type, _stack, _ctx_size) \
 	static const struct rex_prog_def __rex_prog_##_fn		\
 	__rex_desc(REX_PROGS_SECTION) = {				\
 		.prog_type = (_prog_type),				\
 		.expected_attach_type = (_expected_attach_type),	\
 		.stack_size = (_stack),					\
+		.ctx_size = (_ctx_size),				\
 		.entry = #_fn,						\
 	}
+
+#define REX_PROG_STACK(_fn, _prog_type, _expected_attach_type, _stack)	\
+	REX_PROG_DEF(_fn, _prog_type, _expected_attach_type, _stack, 0)
 
 /* REX_PROG() - describe the entry function @_fn, stack not declared */
 #define REX_PROG(_fn, _prog_type, _expected_attach_type)		\
 	REX_PROG_STACK(_fn, _prog_type, _expected_attach_type, 0)
+
+/*
+ * REX_TRACEPOINT() - describe the tracepoint program @_fn, which reads the
+ * first @_ctx_size bytes of its record
+ */
+#define REX_TRACEPOINT(_fn, _ctx_size)					\
+	REX_PROG_DEF(_fn, BPF_PROG_TYPE_TRACEPOINT, 0, 0, _ctx_size)
 
 /* REX_LICENSE() - the license string loaders pass to BPF_PROG_LOAD */
 #define REX_LICENSE(_license)						\

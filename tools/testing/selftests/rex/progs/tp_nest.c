@@ -14,7 +14,7 @@
 REX_LICENSE("GPL");
 REX_MAP(target, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
-REX_PROG(rex_tp_nest, BPF_PROG_TYPE_TRACEPOINT, 0);
+REX_TRACEPOINT(rex_tp_nest, sizeof(struct rex_trace_sys_enter));
 
 unsigned int rex_tp_nest(struct rex_trace_sys_enter *ctx)
 {

@@ -11,7 +11,7 @@
 REX_LICENSE("GPL");
 REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 2);
-REX_PROG(rex_tp_nmi, BPF_PROG_TYPE_TRACEPOINT, 0);
+REX_TRACEPOINT(rex_tp_nmi, sizeof(struct rex_trace_common));
 
 unsigned int rex_tp_nmi(void *ctx)
 {

@@ -23,10 +23,10 @@ REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 2);
 REX_MAP(rb, BPF_MAP_TYPE_RINGBUF, 0, 0, REX_PANIC_RB_SIZE);
 #ifdef REX_TC
-REX_MAP(lk, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct rex_locked), 1);
+REX_MAP_LOCK(lk, BPF_MAP_TYPE_ARRAY, sizeof(__u32), struct rex_locked, lock, 1);
 REX_PROG(rex_tc_panic, BPF_PROG_TYPE_SCHED_CLS, 0);
 #else
-REX_PROG(rex_tp_panic, BPF_PROG_TYPE_TRACEPOINT, 0);
+REX_TRACEPOINT(rex_tp_panic, sizeof(struct rex_trace_sys_enter));
 REX_PROG(rex_pe_panic, BPF_PROG_TYPE_PERF_EVENT, 0);
 #endif
 
@@ -59,7 +59,7 @@ unsigned int rex_tc_panic(struct sk_buff *skb)
 	struct rex_locked *v = bpf_map_lookup_elem(&lk, &zero);
 
 	if (get(1) && v) {
-		bpf_spin_lock(&v->lock);
+		bpf_res_spin_lock(&v->lock);
 		v->count++;
 	}
 	hold_and_panic("tc test panic");

@@ -25,7 +25,7 @@ static const struct rule rules[] = {
 const struct rule *const rex_rules = rules;
 
 /* Its stack need, declared for the rejection tests to damage. */
-REX_PROG_STACK(rex_xdp_first_light, BPF_PROG_TYPE_XDP, BPF_XDP, 256);
+REX_PROG_STACK(rex_xdp_first_light, BPF_PROG_TYPE_XDP, 0, 256);
 
 unsigned int rex_xdp_first_light(const struct rex_xdp_buff *ctx)
 {

@@ -17,8 +17,8 @@ REX_LICENSE("GPL");
 REX_MAP(rb, BPF_MAP_TYPE_RINGBUF, 0, 0, REX_PANIC_RB_SIZE);
 REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 3);
 REX_MAP(out, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 2);
-REX_MAP(lk, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(struct rex_locked), 1);
-REX_PROG(rex_xdp_panic, BPF_PROG_TYPE_XDP, BPF_XDP);
+REX_MAP_LOCK(lk, BPF_MAP_TYPE_ARRAY, sizeof(__u32), struct rex_locked, lock, 1);
+REX_PROG(rex_xdp_panic, BPF_PROG_TYPE_XDP, 0);
 
 static __u64 get(void *map, __u32 key)
 {
@@ -91,15 +91,15 @@ static void locked(unsigned int mode)
 
 	if (!v)
 		return;
-	bpf_spin_lock(&v->lock);
+	bpf_res_spin_lock(&v->lock);
 	v->count++;
 	if (mode == REX_LOCK_LOOP)
 		loop();
 	if (mode == REX_LOCK_PANIC)
 		rex_panic("xdp test panic holding a lock");
 	if (mode == REX_LOCK_TWICE)
-		bpf_spin_lock(&v->lock);
-	bpf_spin_unlock(&v->lock);
+		bpf_res_spin_lock(&v->lock);
+	bpf_res_spin_unlock(&v->lock);
 }
 
 unsigned int rex_xdp_panic(const struct rex_xdp_buff *ctx)

@@ -7,7 +7,7 @@
 #include "rex_prog.h"
 
 REX_LICENSE("GPL");
-REX_PROG(rex_xdp_stack, BPF_PROG_TYPE_XDP, BPF_XDP);
+REX_PROG(rex_xdp_stack, BPF_PROG_TYPE_XDP, 0);
 
 unsigned int rex_xdp_stack(const struct rex_xdp_buff *ctx)
 {
