@@ -10,6 +10,7 @@
 #   sparse      C=2 on kernel/rex/
 #   coccinelle  make coccicheck MODE=report M=kernel/rex
 #   htmldocs    make SPHINXDIRS=bpf htmldocs, no warning about Rex files
+#   kconfig     Kconfig refuses what Rex cannot run on (PREEMPT_RT)
 #   rust-refuse the Rust programs rex-build.sh must refuse do not build
 #   bisect      every patch of the series builds (REX_CHECK_BISECT=0 skips)
 #   rex-n       the head of the series builds with CONFIG_REX=n (the
@@ -29,7 +30,7 @@ REX_FILES=(kernel/rex/*.c kernel/rex/*.h include/linux/rex.h)
 # reported in the order of CHECKS once all have run.
 RES=$(mktemp -d)
 trap 'rm -rf "$RES"' EXIT
-CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs rust-refuse bisect rex-n)
+CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig rust-refuse bisect rex-n)
 
 run_check() {	# name command...
 	local name=$1 rc=0
@@ -113,6 +114,26 @@ check_htmldocs() {
 		make -C "$TREE" O="$REX_CACHE/build/docs" SPHINXDIRS=bpf htmldocs
 }
 
+# On PREEMPT_RT, softirqs run in preemptible task context and the helpers'
+# locks sleep, while a Rex program runs with preemption disabled: the test
+# kernel's configuration with PREEMPT_RT must lose CONFIG_REX.
+check_kconfig() {
+	local dir=$REX_CACHE/build/kconfig
+	mkdir -p "$dir"
+	cp "$OUT/.config" "$dir/.config"
+	"$TREE/scripts/config" --file "$dir/.config" -e EXPERT -e PREEMPT_RT
+	make -C "$TREE" O="$dir" LLVM=1 -s olddefconfig || return 1
+	if ! grep -qx 'CONFIG_PREEMPT_RT=y' "$dir/.config"; then
+		echo "kconfig: PREEMPT_RT could not be enabled in the test configuration"
+		return 1
+	fi
+	if grep -q '^CONFIG_REX=y' "$dir/.config"; then
+		echo "kconfig: CONFIG_REX=y with PREEMPT_RT"
+		return 1
+	fi
+	echo "kconfig: PREEMPT_RT=y drops CONFIG_REX"
+}
+
 # The kernel builds of the per-patch and CONFIG_REX=n checks use every
 # CPU; they run beside the other checks, most of which use one.
 {
@@ -128,6 +149,7 @@ run_check w1 check_w1
 run_check sparse check_sparse
 run_check coccinelle check_cocci
 run_check htmldocs check_htmldocs
+run_check kconfig check_kconfig
 run_check rust-refuse env REX_RUST_CACHE="$REX_CACHE/rust" \
 	"$TREE/tools/testing/selftests/rex/rust/refuse.sh" -k "$OUT"
 wait $builds || true

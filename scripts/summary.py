@@ -76,6 +76,15 @@ def boot(serial):
     cpus = [int(l.split()[1]) for l in log if l.startswith("REX-CPUS ")]
     results.append((run + "vm:smp", "pass" if cpus and cpus[0] >= 2 else "fail"))
     results += parse(tap, run + "rex:")
+    # Rex stacks are allocated by the first load, not at boot: none before
+    # the suite, one per context level (4) of each CPU after it.
+    boot = [l.split()[1:] for l in log if l.startswith("REX-STACKS-BOOT ")]
+    after = [l.split()[1:] for l in log if l.startswith("REX-STACKS-AFTER ")]
+    if boot and after and cpus:
+        print("# Rex stacks: %s (%s bytes) at boot, %s (%s bytes) after the suite"
+              % (boot[0][0], boot[0][1], after[0][0], after[0][1]))
+        ok = boot[0][0] == "0" and int(after[0][0]) == 4 * cpus[0]
+        results.append((run + "kernel:stacks-on-first-load", "pass" if ok else "fail"))
     # A debug boot reports the leaks kmemleak found after the suite.
     leaks = [l.split()[1] for l in log if l.startswith("REX-KMEMLEAK ")]
     if leaks:

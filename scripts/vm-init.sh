@@ -27,6 +27,13 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
+# The Rex stacks in vmalloc space: how many, and their bytes.  None before
+# the first Rex program is loaded.
+rex_stacks() {
+	echo "REX-STACKS-$1 $(awk '/rex_stacks_prepare/ { n++; b += $2 }
+		END { print n + 0, b + 0 }' /proc/vmallocinfo)"
+}
+
 cd /kselftest || exit 1
 case $mode in
 demo)
@@ -70,9 +77,11 @@ debug)
 	leaks=/sys/kernel/debug/kmemleak
 	echo scan > $leaks
 	echo clear > $leaks
+	rex_stacks BOOT
 	echo "REX-KSELFTEST-BEGIN"
 	./run_kselftest.sh -c rex
 	echo "REX-KSELFTEST-END rc=$?"
+	rex_stacks AFTER
 	# kmemleak needs objects to stay unreferenced over two scans.
 	echo scan > $leaks
 	sleep 2
@@ -90,6 +99,7 @@ lockdown)
 	;;
 *)
 	echo "REX-CPUS $(nproc)"
+	rex_stacks BOOT
 	echo "REX-KSELFTEST-BEGIN"
 	if [ -n "$only" ]; then
 		# rex.only=a,b: just these tests
@@ -98,6 +108,7 @@ lockdown)
 		./run_kselftest.sh -c rex
 	fi
 	echo "REX-KSELFTEST-END rc=$?"
+	rex_stacks AFTER
 	;;
 esac
 # Give printk a moment, then leave: -no-reboot turns the reboot into a

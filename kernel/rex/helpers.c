@@ -110,29 +110,33 @@ REX_CALL_2(rex_ringbuf_discard, void *, rec, u64, flags)
 }
 
 /*
- * A held spin lock keeps interrupts disabled on this CPU and other CPUs
- * spinning, so it goes into the ledger.  Rex programs take the kernel's
- * resilient queued spin lock (rqspinlock, what eBPF's bpf_res_spin_lock()
- * takes), in a map value whose BTF describes it (struct bpf_res_spin_lock),
- * so user space can neither write nor read the lock word: a lock that
- * cannot be taken (a deadlock, or one held past rqspinlock's timeout, say
- * by a program stopped on another CPU) fails the acquisition instead of
- * spinning forever, and the program panics.  As the verifier does for eBPF,
- * a program may hold one lock at a time: taking a second one panics it, as
- * does a full ledger, since the program's bpf_res_spin_lock() has no
- * failure to report.
+ * A held spin lock keeps other CPUs spinning, so it goes into the ledger.
+ * Rex programs take the kernel's resilient queued spin lock (rqspinlock,
+ * what eBPF's bpf_res_spin_lock() takes), in a map value whose BTF describes
+ * it (struct bpf_res_spin_lock), so user space can neither write nor read
+ * the lock word: a lock that cannot be taken (a deadlock, or one held past
+ * rqspinlock's timeout, say by a program stopped on another CPU) fails the
+ * acquisition instead of spinning forever, and the program panics.  Unlike
+ * eBPF's, the lock leaves interrupts enabled (only preemption is disabled,
+ * as it is for the whole run): a program that loops holding it is stopped by
+ * its own CPU's watchdog timer, however many other CPUs are stuck, and a
+ * holder never keeps the CPUs that wait for it from being stopped.  A
+ * program that interrupts the holder on the same CPU and takes the same lock
+ * fails to take it (rqspinlock detects the AA deadlock) and panics.  As the
+ * verifier does for eBPF, a program may hold one lock at a time: taking a
+ * second one panics it, as does a full ledger, since the program's
+ * bpf_res_spin_lock() has no failure to report.
  */
 REX_CALL_1(rex_res_spin_lock, struct bpf_res_spin_lock *, lock)
 {
 	rqspinlock_t *l = (rqspinlock_t *)lock;
-	unsigned long flags;
 
 	if (rex_res_holds(REX_RES_SPIN_LOCK))
 		rex_panic("bpf_res_spin_lock() while holding a spin lock");
-	if (raw_res_spin_lock_irqsave(l, flags))
+	if (raw_res_spin_lock(l))
 		rex_panic("bpf_res_spin_lock(): the lock cannot be taken (deadlock or timeout)");
-	if (rex_res_acquired(REX_RES_SPIN_LOCK, lock, flags)) {
-		raw_res_spin_unlock_irqrestore(l, flags);
+	if (rex_res_acquired(REX_RES_SPIN_LOCK, lock, 0)) {
+		raw_res_spin_unlock(l);
 		rex_panic("bpf_res_spin_lock(): the cleanup ledger is full");
 	}
 	return 0;
@@ -140,10 +144,10 @@ REX_CALL_1(rex_res_spin_lock, struct bpf_res_spin_lock *, lock)
 
 REX_CALL_1(rex_res_spin_unlock, struct bpf_res_spin_lock *, lock)
 {
-	unsigned long flags;
+	unsigned long unused;
 
-	if (rex_res_released(lock, &flags))
-		raw_res_spin_unlock_irqrestore((rqspinlock_t *)lock, flags);
+	if (rex_res_released(lock, &unused))
+		raw_res_spin_unlock((rqspinlock_t *)lock);
 	return 0;
 }
 
@@ -163,7 +167,7 @@ void rex_res_release(enum rex_resource kind, void *ptr, unsigned long data)
 		bpf_ringbuf_discard_proto.func((unsigned long)ptr, 0, 0, 0, 0);
 		break;
 	case REX_RES_SPIN_LOCK:
-		raw_res_spin_unlock_irqrestore((rqspinlock_t *)ptr, data);
+		raw_res_spin_unlock((rqspinlock_t *)ptr);
 		break;
 	}
 }

@@ -99,10 +99,6 @@ static int check_attr(const union bpf_attr *attr, struct bpf_verifier_log *log)
 		bpf_log(log, "rex: signed images are not supported\n");
 		return -EOPNOTSUPP;
 	}
-	if (!rex_runtime_ready()) {
-		bpf_log(log, "rex: no Rex stacks: their allocation failed at boot\n");
-		return -ENOMEM;
-	}
 	if (!attr->rex_image || !attr->rex_entry) {
 		bpf_log(log, "rex: rex_image and rex_entry are required\n");
 		return -EINVAL;
@@ -149,6 +145,12 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	err = check_attr(attr, log);
 	if (err)
 		return err;
+	/* The first load allocates the Rex stacks. */
+	err = rex_runtime_get();
+	if (err) {
+		bpf_log(log, "rex: cannot set up the Rex stacks and watchdog (%d)\n", err);
+		return err;
+	}
 
 	entry = kmalloc(REX_ENTRY_NAME_MAX, GFP_KERNEL);
 	image = kvmalloc(attr->rex_image_size, GFP_KERNEL_ACCOUNT);

@@ -116,7 +116,7 @@ bool rex_res_released(void *ptr, unsigned long *data);
 bool rex_res_holds(enum rex_resource kind);
 void rex_res_release(enum rex_resource kind, void *ptr, unsigned long data);
 unsigned int rex_run(const struct bpf_prog *prog, const void *ctx);
-bool rex_runtime_ready(void);
+int rex_runtime_get(void);
 unsigned int rex_default_ret(const struct bpf_prog *prog);
 void __noreturn rex_panic(const char *msg);
 const struct rex_prog *rex_helper_enter(unsigned long ip);

@@ -12,10 +12,10 @@
  * counted as a recursion miss and the program type's default is returned.
  *
  * However a program is left early, the same exit path runs in the
- * program's own context: it logs the reason with a stack trace, releases
- * what the ledger holds, newest first, counts the abort, emits the
- * rex:rex_abort tracepoint and makes rex_run() return the program type's
- * default value.  A panic enters it directly; a stack overflow (from the
+ * program's own context: it releases what the ledger holds, newest first,
+ * counts the abort, emits the rex:rex_abort tracepoint, logs the reason
+ * with a stack trace and makes rex_run() return the program type's default
+ * value.  A panic enters it directly; a stack overflow (from the
  * double fault handler) and a termination (from an NMI or the watchdog
  * timer) enter it by making the interrupted program resume at
  * rex_arch_fault(), which is only done while the program's own text is
@@ -23,11 +23,13 @@
  */
 
 #include <linux/bpf.h>
+#include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
 #include <linux/filter.h>
 #include <linux/hrtimer.h>
 #include <linux/kasan.h>
 #include <linux/kmemleak.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/preempt.h>
 #include <linux/printk.h>
@@ -69,6 +71,7 @@ struct rex_res {
  * @start: when the program started, in ktime_get_mono_fast_ns() time
  * @fault_ip: where the program was when it was left early
  * @fault_irq: the interrupt vector whose delivery overflowed the stack, or 0
+ * @stopped_by: what stopped a program past its budget, for the report
  * @override_ip: for a kprobe program that may override the probed function's
  *               return: the instruction pointer of its context at entry
  * @override_ret: the return value register of that context at entry
@@ -86,6 +89,7 @@ struct rex_level {
 	u64 start;
 	unsigned long fault_ip;
 	unsigned int fault_irq;
+	const char *stopped_by;
 	unsigned long override_ip;
 	unsigned long override_ret;
 	char msg[REX_ABORT_MSG_MAX];
@@ -99,7 +103,8 @@ struct rex_level {
 static DEFINE_PER_CPU(struct rex_level, rex_levels[REX_STACK_LEVELS]);
 DEFINE_PER_CPU(unsigned long [REX_STACK_LEVELS], rex_stack_end);
 
-static bool rex_stacks_ready __ro_after_init;
+/* The NMI handler and the hotplug callbacks are set up (at boot). */
+static bool rex_runtime_up __ro_after_init;
 
 /* The run-time budget of a program run, sysctl kernel.rex_budget_ms. */
 static unsigned int rex_budget_ms = 100;
@@ -314,7 +319,7 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 	preempt_disable();
 	level = interrupt_context_level();
 	lv = this_cpu_ptr(&rex_levels[level]);
-	/* No program is loaded without stacks: see rex_runtime_ready(). */
+	/* No program is loaded without stacks: see rex_runtime_get(). */
 	if (unlikely(lv->busy)) {
 		preempt_enable();
 		bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
@@ -360,8 +365,8 @@ static const char *const abort_what[] = {
 };
 
 /*
- * Leave the program running at @level: report, release what it holds,
- * count, and return to rex_run() with the type's default value.
+ * Leave the program running at @level: release what it holds, count,
+ * report, and return to rex_run() with the type's default value.
  */
 static void __noreturn rex_abort(unsigned int level, enum rex_abort_reason reason,
 				 const char *msg)
@@ -371,13 +376,10 @@ static void __noreturn rex_abort(unsigned int level, enum rex_abort_reason reaso
 	struct rex_prog *rex = prog->aux->rex;
 	unsigned int released;
 
-	atomic64_inc(&rex->aborts[reason]);
-	/* Per program, so that one program does not hide another. */
-	if (__ratelimit(&rex->abort_rs)) {
-		pr_err("rex: program %s (id %u) %s: %s\n", prog->aux->name, prog->aux->id,
-		       abort_what[reason], msg);
-		dump_stack();
-	}
+	/*
+	 * Release first: another CPU may be spinning on a lock the program
+	 * holds, and the report below can take long (a console write).
+	 */
 	released = release_all(lv);
 	/*
 	 * An aborted program does nothing to its attach point: a return
@@ -390,7 +392,14 @@ static void __noreturn rex_abort(unsigned int level, enum rex_abort_reason reaso
 		instruction_pointer_set(regs, lv->override_ip);
 		regs_set_return_value(regs, lv->override_ret);
 	}
+	atomic64_inc(&rex->aborts[reason]);
 	trace_rex_abort(prog, reason, msg, released);
+	/* Per program, so that one program does not hide another. */
+	if (__ratelimit(&rex->abort_rs)) {
+		pr_err("rex: program %s (id %u) %s: %s\n", prog->aux->name, prog->aux->id,
+		       abort_what[reason], msg);
+		dump_stack();
+	}
 	/*
 	 * The frames left behind on the Rex stack may have poisoned KASAN
 	 * shadow that will not be cleared by their returns; the next program
@@ -419,9 +428,9 @@ static void __noreturn leave(unsigned int level, enum rex_abort_reason reason,
  * rex_panic() - leave the running program after a panic
  * @msg: the panic message, NUL-terminated, in the program's memory
  *
- * The helper a Rex program's panic handler calls.  Logs the message with a
- * stack trace (at most 10 reports per program in 5 s), releases every
- * resource in the ledger, newest first, counts the panic, and resumes at
+ * The helper a Rex program's panic handler calls.  Releases every resource
+ * in the ledger, newest first, counts the panic, logs the message with a
+ * stack trace (at most 10 reports per program in 5 s), and resumes at
  * rex_run() as if the program had returned its type's default value.
  */
 void __noreturn rex_panic(const char *msg)
@@ -453,8 +462,8 @@ void __noreturn rex_fault_exit(unsigned int reason)
 		snprintf(buf, sizeof(buf), "%s (at %pS)", lv->msg, (void *)lv->fault_ip);
 		break;
 	case REX_ABORT_TIMEOUT:
-		snprintf(buf, sizeof(buf), "%u ms, stopped at %pS",
-			 READ_ONCE(rex_budget_ms), (void *)lv->fault_ip);
+		snprintf(buf, sizeof(buf), "%u ms, stopped at %pS by %s",
+			 READ_ONCE(rex_budget_ms), (void *)lv->fault_ip, lv->stopped_by);
 		break;
 	default:
 		if (lv->fault_irq)
@@ -498,6 +507,7 @@ static __always_inline bool redirect(struct pt_regs *regs, unsigned int level,
 	if (!in_prog_text(lv, regs->ip))
 		return false;
 	lv->fault_ip = regs->ip;
+	lv->stopped_by = nmi ? "an NMI" : "the watchdog timer";
 	WRITE_ONCE(lv->leaving, true);
 	if (nmi)
 		rex_arch_redirect_nmi(regs, level_tos(level), lv->bp, reason);
@@ -547,17 +557,25 @@ noinstr bool rex_stack_overflow(struct pt_regs *regs, unsigned long address)
  * Termination.  Every run has a budget (sysctl kernel.rex_budget_ms).  While
  * Rex programs are loaded each CPU runs a watchdog timer at half the budget
  * that checks its own CPU (a program it interrupted) and, through an NMI,
- * the next online CPU (a program that runs with interrupts disabled).  The
- * CPU that finds a program past its budget marks it expired and, if the
- * program is running its own text, makes it resume in the exit path.  If it
- * is in a helper or other kernel code, the helper gates stop it at its
- * next helper call, and the next check tries again.  Programs in NMI
- * context cannot be interrupted by the NMI; the helper gates check their
- * budget at every call.
+ * every other online CPU (a program that runs with interrupts disabled):
+ * however many CPUs are stuck with interrupts disabled, any CPU that is not
+ * stops the others.  Rex itself never disables interrupts while a program
+ * runs (its spin locks leave them on), so a program runs with interrupts
+ * disabled only in hardirq context.  The CPU that finds a program past its
+ * budget marks it expired and, if the program is running its own text,
+ * makes it resume in the exit path.  If it is in a helper or other kernel
+ * code, the helper gates stop it at its next helper call, and the next
+ * check tries again.  Programs in NMI context cannot be interrupted by the
+ * NMI; the helper gates check their budget at every call.
+ *
+ * The timers follow CPU hotplug: a CPU going offline cancels its own, so
+ * that it is not migrated to another CPU, and starts it again when it
+ * comes back.
  */
 static atomic_t rex_watchdog_users;
 static DEFINE_PER_CPU(struct hrtimer, rex_watchdog);
-static DEFINE_PER_CPU(bool, rex_kick);
+/* An NMI was sent to this CPU for a program past its budget. */
+static DEFINE_PER_CPU(atomic_t, rex_kick);
 
 static bool expired(const struct rex_level *lv, u64 now)
 {
@@ -601,10 +619,8 @@ static void terminate(struct pt_regs *regs, bool nmi)
  */
 static int rex_nmi_handler(unsigned int type, struct pt_regs *regs)
 {
-	bool kicked = this_cpu_read(rex_kick);
+	bool kicked = atomic_xchg(this_cpu_ptr(&rex_kick), 0);
 
-	if (kicked)
-		this_cpu_write(rex_kick, false);
 	terminate(regs, true);
 	return kicked ? NMI_HANDLED : NMI_DONE;
 }
@@ -628,45 +644,52 @@ const struct rex_prog *rex_helper_enter(unsigned long ip)
 
 	if (unlikely(current_stack_pointer - level_bottom(level) < REX_STACK_RESERVE))
 		leave(level, REX_ABORT_STACK, ip);
-	if (unlikely(READ_ONCE(lv->expired)) || (in_nmi() && expired(lv, ktime_get_mono_fast_ns())))
+	if (unlikely(READ_ONCE(lv->expired)) ||
+	    (in_nmi() && expired(lv, ktime_get_mono_fast_ns()))) {
+		lv->stopped_by = "its helper call";
 		leave(level, REX_ABORT_TIMEOUT, ip);
+	}
 	return lv->prog->aux->rex;
 }
 
 /*
- * Send an NMI to @cpu if a program there is past its budget.  Programs at
- * the NMI level get twice their budget: those that run in an NMI cannot be
- * interrupted by another and are stopped at their helper calls, and an NMI
- * sent for them would only run more NMI programs after theirs; those run
- * from int3 or debug exceptions can be interrupted, and are.
+ * Send an NMI to @cpu if a program there is past its budget by two watchdog
+ * periods and no NMI for it is on its way already.  A CPU with interrupts
+ * enabled stops its own program within one period of its budget, by its
+ * timer; the grace leaves it that (so a report names the timer, and no
+ * NMI is sent where none is needed), and leaves programs that run in an
+ * NMI, which another NMI cannot interrupt, to their helper gates.  Each
+ * CPU watches all: one sender is enough, and an NMI that finds the flag
+ * clear would be reported as unknown.
  */
-static void check_cpu(unsigned int cpu)
+static void check_cpu(unsigned int cpu, u64 now, u64 limit)
 {
-	u64 now = ktime_get_mono_fast_ns(), budget = budget_ns();
 	unsigned int level;
 
 	for (level = 0; level < REX_STACK_LEVELS; level++) {
-		if (!over(per_cpu_ptr(&rex_levels[level], cpu), now,
-			  level == REX_STACK_LEVELS - 1 ? 2 * budget : budget))
+		if (!over(per_cpu_ptr(&rex_levels[level], cpu), now, limit))
 			continue;
-		per_cpu(rex_kick, cpu) = true;
-		rex_arch_kick(cpu);
+		if (!atomic_xchg(per_cpu_ptr(&rex_kick, cpu), 1))
+			rex_arch_kick(cpu);
 		return;
 	}
 }
 
 static enum hrtimer_restart watchdog_fn(struct hrtimer *timer)
 {
-	unsigned int cpu = smp_processor_id();
-	unsigned int next = cpumask_next_wrap(cpu, cpu_online_mask);
+	unsigned int this = smp_processor_id(), cpu;
 	struct pt_regs *regs = get_irq_regs();
+	u64 now, limit;
 
 	if (!atomic_read(&rex_watchdog_users))
 		return HRTIMER_NORESTART;
 	if (regs)
 		terminate(regs, false);
-	if (next != cpu && next < nr_cpu_ids)
-		check_cpu(next);
+	now = ktime_get_mono_fast_ns();
+	limit = budget_ns() + 2 * ktime_to_ns(watchdog_period());
+	for_each_online_cpu(cpu)
+		if (cpu != this)
+			check_cpu(cpu, now, limit);
 	hrtimer_forward_now(timer, watchdog_period());
 	return HRTIMER_RESTART;
 }
@@ -686,6 +709,17 @@ static int watchdog_online(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * On the CPU going offline: stop its timer, which would otherwise be
+ * migrated to a CPU that has its own, and stay active there, so that the
+ * CPU coming back would not start its own again.
+ */
+static int watchdog_offline(unsigned int cpu)
+{
+	hrtimer_cancel(this_cpu_ptr(&rex_watchdog));
+	return 0;
+}
+
 /**
  * rex_watchdog_get() - a program was loaded: run the watchdog
  *
@@ -693,8 +727,10 @@ static int watchdog_online(unsigned int cpu)
  */
 void rex_watchdog_get(void)
 {
+	cpus_read_lock();
 	if (atomic_inc_return(&rex_watchdog_users) == 1)
 		on_each_cpu(watchdog_start, NULL, 1);
+	cpus_read_unlock();
 }
 
 /**
@@ -707,69 +743,126 @@ void rex_watchdog_put(void)
 	atomic_dec(&rex_watchdog_users);
 }
 
+/* On each CPU: expire the timer one period of the new budget from now. */
+static void watchdog_restart(void *unused)
+{
+	hrtimer_start(this_cpu_ptr(&rex_watchdog), watchdog_period(),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+}
+
+/*
+ * A new budget takes effect at once: the timers, armed for a period of the
+ * old one, are moved to the new period, so that the bound on termination
+ * holds from the first run after the change.
+ */
+static int budget_sysctl(const struct ctl_table *table, int write, void *buffer,
+			 size_t *lenp, loff_t *ppos)
+{
+	int err = proc_douintvec_minmax(table, write, buffer, lenp, ppos);
+
+	if (err || !write)
+		return err;
+	cpus_read_lock();
+	if (atomic_read(&rex_watchdog_users))
+		on_each_cpu(watchdog_restart, NULL, 1);
+	cpus_read_unlock();
+	return 0;
+}
+
 static const struct ctl_table rex_sysctls[] = {
 	{
 		.procname	= "rex_budget_ms",
 		.data		= &rex_budget_ms,
 		.maxlen		= sizeof(unsigned int),
 		.mode		= 0644,
-		.proc_handler	= proc_douintvec_minmax,
+		.proc_handler	= budget_sysctl,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= SYSCTL_ONE_THOUSAND,
 	},
 };
 
-/**
- * rex_runtime_ready() - can Rex programs run?
- *
- * Return: false if the Rex stacks could not be allocated at boot.
- */
-bool rex_runtime_ready(void)
-{
-	return rex_stacks_ready;
-}
+static DEFINE_MUTEX(rex_stacks_lock);
+static bool rex_stacks_hotplug;
 
-static int __init rex_stacks_init(void)
+/*
+ * Allocate the Rex stacks of @cpu that it does not have yet.  Called before
+ * the CPU runs anything (a prepare step of CPU hotplug, on the CPU that
+ * brings it up), so a CPU with stacks is never without them; stacks stay
+ * when a CPU goes offline, for when it comes back.
+ */
+static int rex_stacks_prepare(unsigned int cpu)
 {
-	unsigned int cpu, i;
+	unsigned long *end = per_cpu(rex_stack_end, cpu);
+	unsigned int i;
 	void *stack;
 
-	for_each_possible_cpu(cpu) {
-		for (i = 0; i < REX_STACK_LEVELS; i++) {
-			/* vmalloc leaves an unmapped guard page between areas */
-			stack = vmalloc_node(REX_STACK_SIZE, cpu_to_node(cpu));
-			if (!stack)
-				return -ENOMEM;
-			/* Only its end is kept. */
-			kmemleak_not_leak(stack);
-			per_cpu(rex_stack_end, cpu)[i] = (unsigned long)stack + REX_STACK_SIZE;
-		}
-		hrtimer_setup(per_cpu_ptr(&rex_watchdog, cpu), watchdog_fn, CLOCK_MONOTONIC,
-			      HRTIMER_MODE_REL_PINNED_HARD);
+	for (i = 0; i < REX_STACK_LEVELS; i++) {
+		if (end[i])
+			continue;
+		/* vmalloc leaves an unmapped guard page between areas */
+		stack = vmalloc_node(REX_STACK_SIZE, cpu_to_node(cpu));
+		if (!stack)
+			return -ENOMEM;
+		/* Only its end is kept. */
+		kmemleak_not_leak(stack);
+		WRITE_ONCE(end[i], (unsigned long)stack + REX_STACK_SIZE);
 	}
-	rex_stacks_ready = true;
 	return 0;
 }
-early_initcall(rex_stacks_init);
+
+/**
+ * rex_runtime_get() - make sure Rex programs can run, before a load
+ *
+ * The first load allocates the Rex stacks of every online CPU, and of
+ * every CPU that comes online later (REX_STACK_LEVELS stacks of
+ * REX_STACK_SIZE bytes, each with a guard page, per CPU): a kernel that
+ * never loads a Rex program pays nothing for them.  Stacks are not freed.
+ *
+ * Context: process context; may sleep.
+ * Return: 0, or -ENOMEM if the stacks cannot be allocated.
+ */
+int rex_runtime_get(void)
+{
+	int err = 0;
+
+	if (!rex_runtime_up)
+		return -ENOMEM;
+	mutex_lock(&rex_stacks_lock);
+	if (!rex_stacks_hotplug) {
+		/*
+		 * Calls rex_stacks_prepare() for every online CPU, then for
+		 * every CPU that comes online.
+		 */
+		err = cpuhp_setup_state(CPUHP_BP_PREPARE_DYN, "rex/stacks:prepare",
+					rex_stacks_prepare, NULL);
+		rex_stacks_hotplug = err >= 0;
+	}
+	mutex_unlock(&rex_stacks_lock);
+	return err < 0 ? err : 0;
+}
 
 static int __init rex_runtime_init(void)
 {
+	unsigned int cpu;
 	int err;
 
-	if (!rex_stacks_ready)
-		return 0;
+	for_each_possible_cpu(cpu)
+		hrtimer_setup(per_cpu_ptr(&rex_watchdog, cpu), watchdog_fn, CLOCK_MONOTONIC,
+			      HRTIMER_MODE_REL_PINNED_HARD);
 	err = register_nmi_handler(NMI_LOCAL, rex_nmi_handler, 0, "rex");
 	if (err)
 		goto fail;
 	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "rex/watchdog:online",
-					watchdog_online, NULL);
-	if (err < 0)
+					watchdog_online, watchdog_offline);
+	if (err < 0) {
+		unregister_nmi_handler(NMI_LOCAL, "rex");
 		goto fail;
+	}
 	register_sysctl_init("kernel", rex_sysctls);
+	rex_runtime_up = true;
 	return 0;
 fail:
 	/* Without termination no program may load. */
-	rex_stacks_ready = false;
 	pr_err("rex: cannot set up the watchdog (%d); Rex programs will not load\n", err);
 	return err;
 }

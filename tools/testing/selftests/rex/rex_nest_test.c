@@ -130,12 +130,6 @@ static const struct step {
 	{ REX_LOCK, XDP_PASS, NULL, true },
 };
 
-/*
- * A loop with interrupts disabled is stopped by an NMI from a CPU that has
- * interrupts enabled: only one worker at a time runs one.
- */
-static pthread_mutex_t irqs_off_loop = PTHREAD_MUTEX_INITIALIZER;
-
 /* Does @step increment the fdinfo counter @counter? */
 static bool counts(const struct step *step, const char *counter)
 {
@@ -228,11 +222,11 @@ static void *worker_fn(void *arg)
 			mode = plan[i].mode;
 			rex_map_update_elem(cfg_fd, &one, &mode, 0);
 			retval = ~0U;
-			if (mode == REX_LOCK_LOOP)
-				pthread_mutex_lock(&irqs_off_loop);
+			/*
+			 * Lock loops may run on every CPU at once: Rex's locks
+			 * leave interrupts on, each CPU stops its own.
+			 */
 			err = rex_test_run(prog_fd, frame, sizeof(frame), &retval);
-			if (mode == REX_LOCK_LOOP)
-				pthread_mutex_unlock(&irqs_off_loop);
 			if (err || retval != plan[i].verdict) {
 				fail(w, "CPU %d, step %u (mode %u): %s %d, verdict %u, not %u",
 				     w->cpu, i, plan[i].mode, "test run", err, retval,

@@ -12,6 +12,7 @@
 
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sched.h>
@@ -340,56 +341,244 @@ TEST_F(xdp, runaway_loop)
 	EXPECT_TRUE(rex_klog_has("ran past its budget: 20 ms, stopped at bpf_prog_"));
 }
 
-/*
- * A runaway loop holding the spin lock runs with interrupts disabled: only
- * the NMI from the watchdog on the other CPU stops it.
- */
-TEST_F(xdp, runaway_loop_irqs_off)
+static __u32 prog_id(struct __test_metadata *_metadata, int fd)
 {
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		SKIP(return, "needs 2 CPUs: one CPU cannot stop itself with interrupts off");
-	run_runaway(_metadata, self, REX_LOCK_LOOP, "loop with interrupts off");
-	EXPECT_EQ(1, lock_count(self));
-	check_recovered(_metadata, self, "rex_timeouts", 1, 2);
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	EXPECT_EQ(0, rex_prog_get_info(fd, &info, &len));
+	return info.id;
 }
 
 /*
- * A program in NMI context: the NMI the watchdog sends to stop a loop with
- * interrupts disabled fires nmi:nmi_handler, whose program loops calling a
- * helper.  No NMI can interrupt it; the helper gate stops it after its
- * budget.  Both programs are stopped, and the interrupted NMI and task go on.
+ * Was the last timeout of the program with id @id stopped by @how ("the
+ * watchdog timer", "an NMI", "its helper call")?
  */
-TEST_F(xdp, nmi_context_budget)
+static bool stopped_by(__u32 id, const char *how)
 {
-	struct rex_object *nmi;
-	struct rex_link *link;
-	int fd, counts_fd;
-	__u64 one = 1, zero64 = 0, ran = 0, returned = ~0ULL;
-	__u32 zero = 0, key1 = 1;
+	char want[96], line[512];
+
+	snprintf(want, sizeof(want), "(id %u) ran past its budget", id);
+	return rex_klog_last(want, line, sizeof(line)) && strstr(line, how);
+}
+
+/*
+ * A runaway loop holding the spin lock: Rex's spin locks leave interrupts
+ * enabled, so the watchdog timer of the program's own CPU stops it, with
+ * one CPU too.  (Taken with interrupts disabled, the lock left the program
+ * to an NMI from another CPU, and two such programs on two CPUs to nobody.)
+ */
+TEST_F(xdp, runaway_loop_holding_lock)
+{
+	run_runaway(_metadata, self, REX_LOCK_LOOP, "loop holding the lock");
+	EXPECT_EQ(1, lock_count(self));
+	check_recovered(_metadata, self, "rex_timeouts", 1, 2);
+	EXPECT_TRUE(stopped_by(prog_id(_metadata, self->prog_fd), "by the watchdog timer"));
+}
+
+/*
+ * The local_clock() microseconds of "sec.usec" after the last @open in
+ * @line ("[" of a kernel log line, " " of a trace line cut after its
+ * time), or -1.
+ */
+static long long log_usecs(const char *line, const char *open)
+{
+	unsigned long long sec, usec;
+	const char *p = NULL, *q;
+
+	for (q = strstr(line, open); q; q = strstr(q + 1, open))
+		p = q;
+
+	if (!p || sscanf(p + strlen(open), "%llu.%llu", &sec, &usec) != 2)
+		return -1;
+	return sec * 1000000 + usec;
+}
+
+/*
+ * An aborted program's resources are released before the abort is
+ * reported, so that no other CPU spins on a lock it held for as long as a
+ * console write takes: the rex:rex_abort event, emitted after the release,
+ * is no later than the report's printk.  The trace buffer is switched to
+ * the "perf" clock, local_clock(), which printk uses too.
+ */
+TEST_F(xdp, abort_releases_before_report)
+{
+	const char *tracefs = rex_tracefs_dir();
+	char path[256], line[512], want[96], klog[512];
+	long long traced = -1, logged;
+	__u32 id = prog_id(_metadata, self->prog_fd);
+	int fd, clock_fd;
+	FILE *f;
+
+	if (!tracefs)
+		SKIP(return, "no tracefs");
+	snprintf(path, sizeof(path), "%s/trace_clock", tracefs);
+	clock_fd = open(path, O_WRONLY);
+	ASSERT_LE(0, clock_fd) TH_LOG("%s: %s", path, strerror(errno));
+	ASSERT_EQ(4, write(clock_fd, "perf", 4));
+	snprintf(path, sizeof(path), "%s/events/rex/rex_abort/enable", tracefs);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+	snprintf(path, sizeof(path), "%s/trace", tracefs);
+	close(open(path, O_WRONLY | O_TRUNC));
+	ASSERT_EQ(1, write(fd, "1", 1));
+	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, REX_LOCK_PANIC));
+	ASSERT_EQ(1, write(fd, "0", 1));
+	close(fd);
+
+	f = fopen(path, "r");
+	ASSERT_NE(NULL, f);
+	snprintf(want, sizeof(want), "prog_id=%u ", id);
+	while (fgets(line, sizeof(line), f)) {
+		char *event = strstr(line, ": rex_abort: ");
+
+		/* "task-pid [cpu] flags   sec.usec: rex_abort: ..." */
+		if (!event || !strstr(line, want) || !strstr(line, "reason=panic released=3"))
+			continue;
+		*event = '\0';
+		traced = log_usecs(line, " ");
+	}
+	fclose(f);
+	/* Setting the clock empties the trace buffer: only after reading it. */
+	EXPECT_EQ(5, write(clock_fd, "local", 5));
+	close(clock_fd);
+	snprintf(want, sizeof(want), "(id %u) panicked: xdp test panic holding a lock", id);
+	ASSERT_TRUE(rex_klog_last(want, klog, sizeof(klog))) TH_LOG("no report");
+	logged = log_usecs(klog, "[");
+	ASSERT_LE(0, traced) TH_LOG("no rex_abort event for the panic");
+	ASSERT_LE(0, logged) TH_LOG("no timestamp in: %s", klog);
+	printf("# released and traced at %lld us, reported at %lld us\n", traced, logged);
+	EXPECT_LE(traced, logged);
+	check_recovered(_metadata, self, "rex_panics", 1, 2);
+}
+
+struct locker {
+	pthread_t thread;
+	int prog_fd, cpu;
+	unsigned int retval;
+	long long ms;
+};
+
+/* Run the program once on one CPU, and time it. */
+static void *locker_run(void *arg)
+{
+	unsigned char frame[64] = { [12] = 0x08 };
+	struct locker *l = arg;
+	struct timespec start;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(l->cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	l->retval = ~0U;
+	rex_test_run(l->prog_fd, frame, sizeof(frame), &l->retval);
+	l->ms = rex_ms_since(&start);
+	return NULL;
+}
+
+/*
+ * The lock chain: a program on CPU 0 takes the lock and loops; a program
+ * on CPU 1 then waits for the same lock.  The first is stopped after its
+ * budget (200 ms) by its own CPU's timer, which releases the lock, and the
+ * second takes it and returns normally.  The waiter starts 150 ms after the
+ * holder took the lock, so that its wait (the holder's budget plus at most
+ * half a budget, less those 150 ms) stays inside its own budget and under
+ * rqspinlock's timeout (250 ms).  (With the lock taken with interrupts
+ * disabled, neither CPU could take a timer interrupt and no CPU was left to
+ * send an NMI: the waiter failed after rqspinlock's timeout.)
+ */
+TEST_F(xdp, lock_chain)
+{
+	struct locker holder = { .prog_fd = self->prog_fd, .cpu = 0 };
+	struct locker waiter = { .prog_fd = self->prog_fd, .cpu = 1 };
+	struct timespec start;
 
 	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-		SKIP(return, "needs 2 CPUs: one CPU cannot stop itself with interrupts off");
+		SKIP(return, "needs 2 CPUs");
+	ASSERT_EQ(0, rex_budget_write("200"));
+	rex_u64_set(self->cfg_fd, 0, 0);
+	rex_u64_set(self->cfg_fd, 1, REX_LOCK_LOOP);
+	ASSERT_EQ(0, pthread_create(&holder.thread, NULL, locker_run, &holder));
+	/* The holder counts once it holds the lock. */
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (lock_count(self) == 0 && rex_ms_since(&start) < 5000)
+		;
+	ASSERT_EQ(1, lock_count(self)) TH_LOG("the holder did not take the lock");
+	rex_u64_set(self->cfg_fd, 1, REX_LOCK);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (rex_ms_since(&start) < 150)
+		;
+	locker_run(&waiter);
+	pthread_join(holder.thread, NULL);
+	rex_budget_set(self->budget);
+	printf("# holder stopped after %lld ms, waiter returned after %lld ms\n", holder.ms,
+	       waiter.ms);
+	EXPECT_EQ(XDP_ABORTED, holder.retval);
+	EXPECT_EQ(XDP_PASS, waiter.retval) TH_LOG("the waiter did not get the lock");
+	EXPECT_EQ(2, lock_count(self));
+	EXPECT_EQ(1, rex_fdinfo_value(self->prog_fd, "rex_timeouts"));
+	EXPECT_EQ(0, rex_fdinfo_value(self->prog_fd, "rex_panics"));
+	EXPECT_LT(10, waiter.ms) TH_LOG("the waiter did not wait: the holder was gone");
+	EXPECT_GT(2000, waiter.ms);
+	check_recovered(_metadata, self, "rex_timeouts", 1, 0);
+}
+
+/*
+ * A program in NMI context: NMIs sent to every other CPU (sysrq 'l', the
+ * backtrace of all CPUs) fire nmi:nmi_handler, whose program loops calling
+ * a helper.  No NMI can interrupt it; the helper gate stops it after its
+ * budget, and the NMI goes on.
+ */
+TEST(nmi_context_budget)
+{
+	__u64 one = 1, zero64 = 0, ran = 0, returned = ~0ULL;
+	const char *why = rex_unsupported();
+	int fd, counts_fd, cfg_fd, trig, budget, i;
+	struct rex_object *nmi;
+	struct rex_link *link;
+	__u32 zero = 0, key1 = 1;
+
+	if (why)
+		SKIP(return, "%s", why);
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs 2 CPUs: the backtrace NMI goes to the other CPUs");
 	if (!rex_tracefs_dir())
 		SKIP(return, "no tracefs");
+	trig = open("/proc/sysrq-trigger", O_WRONLY);
+	if (trig < 0)
+		SKIP(return, "no /proc/sysrq-trigger (CONFIG_MAGIC_SYSRQ)");
+	budget = rex_budget_read();
+	ASSERT_EQ(0, rex_budget_write("20"));
 	nmi = REX_TEST_LOAD(tp_nmi);
 	fd = rex_object__find_prog_fd_by_name(nmi, "rex_tp_nmi");
 	counts_fd = rex_object__find_map_fd_by_name(nmi, "counts");
-	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(nmi, "cfg"), &zero,
-					 &one, 0));
+	cfg_fd = rex_object__find_map_fd_by_name(nmi, "cfg");
+	ASSERT_EQ(0, rex_map_update_elem(cfg_fd, &zero, &one, 0));
 	link = rex_program__attach_tracepoint(rex_object__find_program_by_name(nmi, "rex_tp_nmi"),
 					      "nmi", "nmi_handler");
 	ASSERT_NE(NULL, link) TH_LOG("attach to nmi:nmi_handler: %s", strerror(errno));
-	run_runaway(_metadata, self, REX_LOCK_LOOP, "loop with interrupts off, NMI program");
-	ASSERT_EQ(0, rex_map_update_elem(rex_object__find_map_fd_by_name(nmi, "cfg"), &zero,
-					 &zero64, 0));
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(1, write(trig, "l", 1));
+	/*
+	 * The write returns once the other CPUs printed their backtraces; the
+	 * tracepoint, and so the program, runs after each NMI handler: give
+	 * the last runs their budget before disarming.
+	 */
+	usleep(500 * 1000);
+	ASSERT_EQ(0, rex_map_update_elem(cfg_fd, &zero, &zero64, 0));
 	rex_link__destroy(link);
+	close(trig);
+	rex_budget_set(budget);
 
 	rex_map_lookup_elem(counts_fd, &zero, &ran);
 	rex_map_lookup_elem(counts_fd, &key1, &returned);
+	printf("# %llu runs in NMI context\n", (unsigned long long)ran);
 	EXPECT_LT(0, ran) TH_LOG("no NMI ran the program");
 	EXPECT_EQ(0, returned) TH_LOG("an NMI program returned from its endless loop");
 	EXPECT_EQ(ran, rex_fdinfo_value(fd, "rex_timeouts"));
-	check_recovered(_metadata, self, "rex_timeouts", 1, 2);
+	EXPECT_TRUE(stopped_by(prog_id(_metadata, fd), "by its helper call"));
 	rex_object__close(nmi);
 }
 
@@ -445,6 +634,136 @@ TEST_F(xdp, abort_tracepoint)
 	fclose(f);
 	EXPECT_TRUE(panic);
 	EXPECT_TRUE(overflow);
+}
+
+/*
+ * Every CPU stuck: a program on each CPU takes a lock (its own, from its own
+ * object) and loops.  Each is stopped by its own CPU's timer, and every
+ * lock is free afterwards.
+ */
+TEST(all_cpus_stuck)
+{
+	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i;
+	const char *why = rex_unsupported();
+	struct rex_object *objs[8];
+	struct locker lockers[8];
+	int budget, cfg;
+
+	if (why)
+		SKIP(return, "%s", why);
+	if (ncpu > 8)
+		ncpu = 8;
+	budget = rex_budget_read();
+	ASSERT_EQ(0, rex_budget_write("20"));
+	for (i = 0; i < ncpu; i++) {
+		objs[i] = REX_TEST_LOAD(xdp_panic);
+		cfg = rex_object__find_map_fd_by_name(objs[i], "cfg");
+		rex_u64_set(cfg, 0, 0);
+		rex_u64_set(cfg, 1, REX_LOCK_LOOP);
+		lockers[i] = (struct locker){
+			.prog_fd = rex_object__find_prog_fd_by_name(objs[i], "rex_xdp_panic"),
+			.cpu = i,
+		};
+		ASSERT_EQ(0, pthread_create(&lockers[i].thread, NULL, locker_run, &lockers[i]));
+	}
+	for (i = 0; i < ncpu; i++) {
+		struct rex_locked v = { .count = ~0ULL };
+		__u32 zero = 0;
+
+		pthread_join(lockers[i].thread, NULL);
+		printf("# CPU %d: stopped after %lld ms\n", i, lockers[i].ms);
+		EXPECT_EQ(XDP_ABORTED, lockers[i].retval);
+		EXPECT_EQ(1, rex_fdinfo_value(lockers[i].prog_fd, "rex_timeouts"));
+		EXPECT_GT(2000, lockers[i].ms);
+		/* The lock is free: a run takes it. */
+		cfg = rex_object__find_map_fd_by_name(objs[i], "cfg");
+		rex_u64_set(cfg, 1, REX_LOCK);
+		locker_run(&lockers[i]);
+		EXPECT_EQ(XDP_PASS, lockers[i].retval);
+		rex_map_lookup_elem(rex_object__find_map_fd_by_name(objs[i], "lk"), &zero, &v);
+		EXPECT_EQ(2, v.count);
+		rex_object__close(objs[i]);
+	}
+	rex_budget_set(budget);
+}
+
+/* Write @val to CPU @cpu's online file; return 0 or -errno. */
+static int cpu_online(int cpu, const char *val)
+{
+	char path[64];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, val, 1) != 1)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/*
+ * CPU hotplug: CPU 1 goes offline and comes back, twice, while programs
+ * loop past their budget on the other CPU; then programs that loop on CPU 1
+ * are stopped by its own watchdog timer (a timer that went with the CPU
+ * would have been migrated away and never started again), and a new
+ * program runs on it.
+ */
+TEST(cpu_hotplug)
+{
+	struct locker l = { .cpu = 1 };
+	const char *why = rex_unsupported();
+	struct rex_object *obj;
+	int i, budget, cfg, err;
+
+	if (why)
+		SKIP(return, "%s", why);
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs 2 CPUs");
+	budget = rex_budget_read();
+	ASSERT_EQ(0, rex_budget_write("20"));
+	obj = REX_TEST_LOAD(xdp_panic);
+	l.prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_xdp_panic");
+	cfg = rex_object__find_map_fd_by_name(obj, "cfg");
+	rex_u64_set(cfg, 0, 0);
+	rex_u64_set(cfg, 1, REX_LOOP);
+	for (i = 0; i < 2; i++) {
+		struct locker other = { .prog_fd = l.prog_fd, .cpu = 0 };
+
+		ASSERT_EQ(0, pthread_create(&other.thread, NULL, locker_run, &other));
+		err = cpu_online(1, "0");
+		if (err == -ENOENT || err == -EACCES) {
+			pthread_join(other.thread, NULL);
+			SKIP(goto out, "CPU 1 cannot go offline");
+		}
+		ASSERT_EQ(0, err) TH_LOG("offline CPU 1: %s", strerror(-err));
+		pthread_join(other.thread, NULL);
+		EXPECT_EQ(XDP_ABORTED, other.retval);
+		ASSERT_EQ(0, cpu_online(1, "1"));
+	}
+	rex_u64_set(cfg, 1, REX_LOOP);
+	locker_run(&l);
+	EXPECT_EQ(XDP_ABORTED, l.retval);
+	EXPECT_TRUE(stopped_by(prog_id(_metadata, l.prog_fd), "by the watchdog timer"));
+	rex_u64_set(cfg, 1, REX_LOCK_LOOP);
+	locker_run(&l);
+	EXPECT_EQ(XDP_ABORTED, l.retval);
+	EXPECT_TRUE(stopped_by(prog_id(_metadata, l.prog_fd), "by the watchdog timer"));
+	EXPECT_EQ(4, rex_fdinfo_value(l.prog_fd, "rex_timeouts"));
+	rex_object__close(obj);
+
+	/* A program loaded now runs on CPU 1, on the stacks it was given. */
+	obj = REX_TEST_LOAD(xdp_panic);
+	l.prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_xdp_panic");
+	cfg = rex_object__find_map_fd_by_name(obj, "cfg");
+	rex_u64_set(cfg, 1, REX_LOCK);
+	locker_run(&l);
+	EXPECT_EQ(XDP_PASS, l.retval);
+out:
+	cpu_online(1, "1");
+	rex_object__close(obj);
+	rex_budget_set(budget);
 }
 
 /*
@@ -724,6 +1043,79 @@ TEST_F(types, perf_event)
 	rex_ring_consume(_metadata, &self->rb, &c, &d);
 	EXPECT_EQ(0, c);
 	EXPECT_EQ(2 * rex_u64_get(self->counts_fd, 0), d);
+}
+
+/*
+ * Run the perf_event program, which loops forever, from a cpu-clock event
+ * on CPU 1 every 100 ms for 600 ms, with a budget of TEST_BUDGET_MS, while
+ * this thread stays on CPU 0.  Return how many runs there were.
+ */
+static __u64 perf_loop(struct __test_metadata *_metadata, struct _test_data_types *self)
+{
+	struct perf_event_attr pattr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(pattr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.sample_period = 100 * 1000 * 1000,
+		.disabled = 1,
+	};
+	struct timespec start;
+	struct rex_link *link;
+	int pfd, budget;
+	cpu_set_t set, old;
+	__u64 one = 1, zero = 0;
+	__u32 key1 = 1;
+
+	budget = rex_budget_read();
+	sched_getaffinity(0, sizeof(old), &old);
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	EXPECT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	pfd = syscall(__NR_perf_event_open, &pattr, -1, 1, -1, PERF_FLAG_FD_CLOEXEC);
+	EXPECT_LE(0, pfd);
+	if (pfd < 0)
+		return 0;
+	link = rex_program__attach_perf_event(rex_object__find_program_by_name(self->obj,
+									       "rex_pe_panic"),
+					      pfd);
+	EXPECT_NE(NULL, link);
+	if (!link) {
+		close(pfd);
+		return 0;
+	}
+	EXPECT_EQ(0, rex_map_update_elem(self->cfg_fd, &key1, &one, 0));
+	EXPECT_EQ(0, rex_budget_write("20"));
+	EXPECT_EQ(0, ioctl(pfd, PERF_EVENT_IOC_ENABLE, 0));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (rex_ms_since(&start) < 600)
+		;
+	ioctl(pfd, PERF_EVENT_IOC_DISABLE, 0);
+	rex_link__destroy(link);
+	close(pfd);
+	rex_budget_set(budget);
+	rex_map_update_elem(self->cfg_fd, &key1, &zero, 0);
+	sched_setaffinity(0, sizeof(old), &old);
+	return rex_u64_get(self->counts_fd, 0);
+}
+
+/*
+ * perf_event, looping forever: the program runs in hardirq context with
+ * interrupts disabled, where only an NMI from another CPU's watchdog stops
+ * it.  Every run is stopped that way and CPU 1 goes on.
+ */
+TEST_F(types, perf_event_loop)
+{
+	int fd = prog_fd(self->obj, "rex_pe_panic");
+	__u64 runs;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "needs 2 CPUs: one CPU cannot stop itself with interrupts off");
+	runs = perf_loop(_metadata, self);
+	printf("# %llu runs looped in hardirq context\n", (unsigned long long)runs);
+	EXPECT_LT(0, runs);
+	EXPECT_EQ(runs, rex_fdinfo_value(fd, "rex_timeouts"));
+	EXPECT_EQ(0, rex_fdinfo_value(fd, "rex_panics"));
+	EXPECT_TRUE(stopped_by(prog_id(_metadata, fd), "by an NMI"));
 }
 
 TEST_HARNESS_MAIN

@@ -276,6 +276,37 @@ static inline bool rex_klog_has(const char *text)
 	return found;
 }
 
+/*
+ * Copy the last line of the kernel log that holds @text, with its
+ * timestamp, into @out; return whether there is one.
+ */
+static inline bool rex_klog_last(const char *text, char *out, size_t len)
+{
+	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	char *buf, *p, *line = NULL;
+	int n;
+
+	if (size <= 0)
+		return false;
+	buf = malloc(size + 1);
+	if (!buf)
+		return false;
+	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
+	buf[n > 0 ? n : 0] = '\0';
+	for (p = strstr(buf, text); p; p = strstr(p + 1, text))
+		line = p;
+	if (line) {
+		while (line > buf && line[-1] != '\n')
+			line--;
+		p = strchr(line, '\n');
+		if (p)
+			*p = '\0';
+		snprintf(out, len, "%s", line);
+	}
+	free(buf);
+	return line;
+}
+
 #ifndef REX_NO_HARNESS
 #include <sys/mman.h>
 

@@ -3,7 +3,8 @@
  * Rex programs of the other attach types that hold resources and then
  * panic: each reserves cfg[0] ring buffer records (as many as the ledger
  * takes; the kernel discards the rest), the tc program also takes the spin
- * lock of lk[0] if cfg[1] is set, counts its run in counts[0] and panics.
+ * lock of lk[0] if cfg[1] is set, counts its run in counts[0] and panics
+ * (the perf_event program loops forever instead if cfg[1] is set).
  * tc, tracepoint (raw_syscalls:sys_enter, for the getppid calls of the
  * process whose tgid is in target[0]) and perf_event.
  *
@@ -73,8 +74,17 @@ unsigned int rex_tp_panic(struct rex_trace_sys_enter *ctx)
 	hold_and_panic("tracepoint test panic");
 }
 
+/*
+ * With cfg[1] set, loop forever instead: in hardirq context, with
+ * interrupts disabled, only an NMI from another CPU's watchdog stops it.
+ */
 unsigned int rex_pe_panic(struct rex_perf_event_data *ctx)
 {
+	if (get(1)) {
+		rex_count(&counts, 0, 1);
+		for (;;)
+			rex_clobber(0);
+	}
 	hold_and_panic("perf_event test panic");
 }
 #endif
