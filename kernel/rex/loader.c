@@ -295,26 +295,36 @@ static int check_phdrs(struct rex_elf *elf)
 	return 0;
 }
 
-/*
- * Where the file holds [@addr, @addr + @size) of the image's address space:
- * inside the file part of one loadable segment.
- */
-static bool addr_to_off(const struct rex_elf *elf, u64 addr, u64 size, u64 *off)
+/* The segment containing [vaddr, vaddr + size), or NULL. */
+static const struct rex_seg *find_seg(const struct rex_elf *elf, u64 vaddr, u64 size)
 {
 	unsigned int i;
 	u64 end;
 
-	if (check_add_overflow(addr, size, &end))
-		return false;
+	if (check_add_overflow(vaddr, size, &end))
+		return NULL;
 	for (i = 0; i < elf->nsegs; i++) {
 		const struct rex_seg *seg = &elf->segs[i];
 
-		if (addr >= seg->vaddr && end <= seg->vaddr + seg->filesz) {
-			*off = seg->offset + (addr - seg->vaddr);
-			return true;
-		}
+		if (vaddr >= seg->vaddr && end <= seg->vaddr + seg->memsz)
+			return seg;
 	}
-	return false;
+	return NULL;
+}
+
+/*
+ * Where the file holds [@addr, @addr + @size) of the image's address space:
+ * inside the file part of one loadable segment (segments do not overlap,
+ * and each one's file part is inside its memory part).
+ */
+static bool addr_to_off(const struct rex_elf *elf, u64 addr, u64 size, u64 *off)
+{
+	const struct rex_seg *seg = find_seg(elf, addr, size);
+
+	if (!seg || addr + size > seg->vaddr + seg->filesz)
+		return false;
+	*off = seg->offset + (addr - seg->vaddr);
+	return true;
 }
 
 /* Record the address or the size of a table the dynamic segment names. */
@@ -709,23 +719,6 @@ static int check_prog(struct rex_elf *elf, const char *entry)
 static const char *sym_name(const struct rex_elf *elf, const Elf64_Sym *sym)
 {
 	return sym->st_name < elf->strsz ? elf->strtab + sym->st_name : "<bad name>";
-}
-
-/* The segment containing [vaddr, vaddr + size), or NULL. */
-static const struct rex_seg *find_seg(const struct rex_elf *elf, u64 vaddr, u64 size)
-{
-	unsigned int i;
-	u64 end;
-
-	if (check_add_overflow(vaddr, size, &end))
-		return NULL;
-	for (i = 0; i < elf->nsegs; i++) {
-		const struct rex_seg *seg = &elf->segs[i];
-
-		if (vaddr >= seg->vaddr && end <= seg->vaddr + seg->memsz)
-			return seg;
-	}
-	return NULL;
 }
 
 static void map_segments(struct rex_elf *elf, u8 *base)

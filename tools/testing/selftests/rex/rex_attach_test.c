@@ -39,26 +39,6 @@ REX_IMAGE(tc_count);
 
 static char log_buf[REX_LOG_SIZE];
 
-static int map_fd(struct __test_metadata *_metadata, struct rex_object *obj,
-		  const char *name)
-{
-	int fd = rex_object__find_map_fd_by_name(obj, name);
-
-	ASSERT_LE(0, fd) TH_LOG("map %s: %s", name, strerror(-fd));
-	return fd;
-}
-
-/* Value at @key of a u64 array map; the key must exist. */
-static __u64 array_get(struct __test_metadata *_metadata, int fd, __u32 key)
-{
-	__u64 value = ~0ULL;
-	int err;
-
-	err = rex_map_lookup_elem(fd, &key, &value);
-	ASSERT_EQ(0, err) TH_LOG("lookup of %u: %s", key, strerror(-err));
-	return value;
-}
-
 /* Value at @key of a u64 hash map, 0 when the key is absent. */
 static __u64 hash_get(struct __test_metadata *_metadata, int fd, __u32 key)
 {
@@ -70,16 +50,6 @@ static __u64 hash_get(struct __test_metadata *_metadata, int fd, __u32 key)
 		return 0;
 	ASSERT_EQ(0, err) TH_LOG("lookup of %#x: %s", key, strerror(-err));
 	return value;
-}
-
-/* Tell the program of @obj which process to watch: this one. */
-static void set_target(struct __test_metadata *_metadata, struct rex_object *obj)
-{
-	__u64 tgid = getpid();
-	__u32 zero = 0;
-
-	ASSERT_EQ(0, rex_map_update_elem(map_fd(_metadata, obj, "target"), &zero,
-					 &tgid, BPF_ANY));
 }
 
 /*
@@ -165,8 +135,8 @@ TEST_F(trace, kprobe_count)
 	if (!rex_have_kprobe_pmu())
 		SKIP(return, REX_NO_KPROBE_PMU);
 	self->obj = rex_test_load_one(_metadata, kprobe_getppid_start, kprobe_getppid_end, &prog);
-	set_target(_metadata, self->obj);
-	counts = map_fd(_metadata, self->obj, "counts");
+	rex_set_target(_metadata, self->obj);
+	counts = rex_map_fd(_metadata, self->obj, "counts");
 
 	self->link = rex_program__attach_kprobe(prog, false, KPROBE_FUNC);
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
@@ -174,13 +144,13 @@ TEST_F(trace, kprobe_count)
 		rex_sys_getppid();
 	/* Another process is not counted. */
 	ASSERT_EQ(0, getppid_in_child(NR_CALLS));
-	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
+	EXPECT_EQ(NR_CALLS, rex_array_get(_metadata, counts, 0));
 
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 	for (i = 0; i < NR_CALLS; i++)
 		rex_sys_getppid();
-	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
+	EXPECT_EQ(NR_CALLS, rex_array_get(_metadata, counts, 0));
 }
 
 /* bpf_override_return() makes getppid fail with EPERM, only for the target. */
@@ -193,8 +163,8 @@ TEST_F(trace, kprobe_override_return)
 	if (!rex_have_kprobe_pmu())
 		SKIP(return, REX_NO_KPROBE_PMU);
 	self->obj = rex_test_load_one(_metadata, kprobe_override_start, kprobe_override_end, &prog);
-	set_target(_metadata, self->obj);
-	counts = map_fd(_metadata, self->obj, "counts");
+	rex_set_target(_metadata, self->obj);
+	counts = rex_map_fd(_metadata, self->obj, "counts");
 	ppid = rex_sys_getppid();
 	ASSERT_LT(0, ppid);
 
@@ -208,13 +178,13 @@ TEST_F(trace, kprobe_override_return)
 	}
 	/* Another process gets its real parent. */
 	EXPECT_EQ(0, getppid_in_child(NR_CALLS));
-	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
+	EXPECT_EQ(NR_CALLS, rex_array_get(_metadata, counts, 0));
 
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 	for (i = 0; i < NR_CALLS; i++)
 		EXPECT_EQ(ppid, rex_sys_getppid());
-	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
+	EXPECT_EQ(NR_CALLS, rex_array_get(_metadata, counts, 0));
 }
 
 /* raw_syscalls:sys_enter counts the getppid calls of the target process. */
@@ -240,21 +210,21 @@ TEST_F(trace, tracepoint_sys_enter)
 	ASSERT_EQ(48, size);
 
 	self->obj = rex_test_load_one(_metadata, tp_sys_enter_start, tp_sys_enter_end, &prog);
-	set_target(_metadata, self->obj);
-	counts = map_fd(_metadata, self->obj, "counts");
+	rex_set_target(_metadata, self->obj);
+	counts = rex_map_fd(_metadata, self->obj, "counts");
 
 	self->link = rex_program__attach_tracepoint(prog, "raw_syscalls", "sys_enter");
 	ASSERT_NE(NULL, self->link) TH_LOG("attach: %s", strerror(errno));
 	for (i = 0; i < NR_CALLS; i++)
 		rex_sys_getppid();
 	ASSERT_EQ(0, getppid_in_child(NR_CALLS));
-	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
+	EXPECT_EQ(NR_CALLS, rex_array_get(_metadata, counts, 0));
 
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 	for (i = 0; i < NR_CALLS; i++)
 		rex_sys_getppid();
-	EXPECT_EQ(NR_CALLS, array_get(_metadata, counts, 0));
+	EXPECT_EQ(NR_CALLS, rex_array_get(_metadata, counts, 0));
 }
 
 /*
@@ -273,22 +243,19 @@ TEST_F(trace, perf_event_cpu_clock)
 	__u64 samples, ok, err, ips[REX_PERF_STACK_DEPTH];
 	struct rex_program *prog;
 	int counts, stacks, cpu;
-	cpu_set_t set;
 	__u32 id;
 
 	cpu = sched_getcpu();
 	ASSERT_LE(0, cpu);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	ASSERT_EQ(0, rex_pin_to(cpu));
 	self->pfd = syscall(__NR_perf_event_open, &attr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (self->pfd < 0 && (errno == ENOENT || errno == EOPNOTSUPP))
 		SKIP(return, "no software perf events (CONFIG_PERF_EVENTS)");
 	ASSERT_LE(0, self->pfd) TH_LOG("perf_event_open: %s", strerror(errno));
 
 	self->obj = rex_test_load_one(_metadata, perf_clock_start, perf_clock_end, &prog);
-	counts = map_fd(_metadata, self->obj, "counts");
-	stacks = map_fd(_metadata, self->obj, "stacks");
+	counts = rex_map_fd(_metadata, self->obj, "counts");
+	stacks = rex_map_fd(_metadata, self->obj, "stacks");
 
 	/* The event stays ours: it keeps firing after the link is gone. */
 	self->link = rex_program__attach_perf_event(prog, self->pfd);
@@ -298,9 +265,9 @@ TEST_F(trace, perf_event_cpu_clock)
 	ASSERT_EQ(0, rex_link__destroy(self->link));
 	self->link = NULL;
 
-	samples = array_get(_metadata, counts, REX_PERF_SAMPLES);
-	ok = array_get(_metadata, counts, REX_PERF_STACK_OK);
-	err = array_get(_metadata, counts, REX_PERF_STACK_ERR);
+	samples = rex_array_get(_metadata, counts, REX_PERF_SAMPLES);
+	ok = rex_array_get(_metadata, counts, REX_PERF_STACK_OK);
+	err = rex_array_get(_metadata, counts, REX_PERF_STACK_ERR);
 	TH_LOG("%llu samples, %llu stacks, %llu without stack",
 	       (unsigned long long)samples, (unsigned long long)ok,
 	       (unsigned long long)err);
@@ -308,7 +275,7 @@ TEST_F(trace, perf_event_cpu_clock)
 	EXPECT_EQ(samples, ok + err);
 	ASSERT_LT(0, ok);
 	/* The last recorded stack is in the map and starts at a user address. */
-	id = array_get(_metadata, counts, REX_PERF_LAST_ID);
+	id = rex_array_get(_metadata, counts, REX_PERF_LAST_ID);
 	memset(ips, 0, sizeof(ips));
 	ASSERT_EQ(0, rex_map_lookup_elem(stacks, &id, ips)) TH_LOG("stack id %u", id);
 	EXPECT_NE(0, ips[0]);
@@ -316,7 +283,7 @@ TEST_F(trace, perf_event_cpu_clock)
 
 	/* Detached: the event still fires, the program no longer runs. */
 	rex_spin_ms(100);
-	EXPECT_EQ(samples, array_get(_metadata, counts, REX_PERF_SAMPLES));
+	EXPECT_EQ(samples, rex_array_get(_metadata, counts, REX_PERF_SAMPLES));
 }
 
 /*
@@ -400,7 +367,7 @@ TEST(xdp_test_run)
 	if (why)
 		SKIP(return, "%s", why);
 	obj = rex_test_load_one(_metadata, xdp_count_start, xdp_count_end, &prog);
-	counts = map_fd(_metadata, obj, "counts");
+	counts = rex_map_fd(_metadata, obj, "counts");
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		memset(pkt, 0, sizeof(pkt));
 		memset(pkt, 0xff, ETH_ALEN);
@@ -631,7 +598,7 @@ TEST_F(net, count_and_drop)
 		env->obj = rex_test_load_one(_metadata, xdp_count_start, xdp_count_end, &env->prog);
 	else
 		env->obj = rex_test_load_one(_metadata, tc_count_start, tc_count_end, &env->prog);
-	counts = map_fd(_metadata, env->obj, "counts");
+	counts = rex_map_fd(_metadata, env->obj, "counts");
 
 	net_attach(_metadata, env, variant->mode);
 	net_traffic(_metadata, env, &passed, &dropped);

@@ -35,33 +35,6 @@ REX_IMAGE(xdp_panic);
 
 static char log_buf[REX_LOG_SIZE];
 
-static int map_fd(struct __test_metadata *_metadata, struct rex_object *obj,
-		  const char *name)
-{
-	int fd = rex_object__find_map_fd_by_name(obj, name);
-
-	ASSERT_LE(0, fd) TH_LOG("map %s: %s", name, strerror(-fd));
-	return fd;
-}
-
-static __u64 u64_get(struct __test_metadata *_metadata, int fd, __u32 key)
-{
-	__u64 value = ~0ULL;
-
-	ASSERT_EQ(0, rex_map_lookup_elem(fd, &key, &value));
-	return value;
-}
-
-static void u64_set(struct __test_metadata *_metadata, int fd, __u32 key, __u64 value)
-{
-	ASSERT_EQ(0, rex_map_update_elem(fd, &key, &value, 0));
-}
-
-static void set_target(struct __test_metadata *_metadata, struct rex_object *obj)
-{
-	u64_set(_metadata, map_fd(_metadata, obj, "target"), 0, getpid());
-}
-
 /* What map_args.c passes, and whether the program must survive it. */
 static const struct {
 	__u64 mode;
@@ -92,24 +65,24 @@ TEST(perf_event_output_map_arg)
 		SKIP(return, "%s", why);
 	obj = REX_TEST_LOAD(map_args);
 	prog = rex_object__find_prog_fd_by_name(obj, "rex_xdp_event");
-	cfg = map_fd(_metadata, obj, "cfg");
-	out = map_fd(_metadata, obj, "out");
+	cfg = rex_map_fd(_metadata, obj, "cfg");
+	out = rex_map_fd(_metadata, obj, "out");
 	for (i = 0; i < ARRAY_SIZE(map_arg_modes); i++) {
-		__u64 before = u64_get(_metadata, out, 0);
+		__u64 before = rex_array_get(_metadata, out, 0);
 
-		u64_set(_metadata, cfg, 0, map_arg_modes[i].mode);
+		rex_array_set(_metadata, cfg, 0, map_arg_modes[i].mode);
 		ASSERT_EQ(0, rex_test_run(prog, frame, sizeof(frame), &retval));
 		panics += !map_arg_modes[i].ok;
 		EXPECT_EQ(map_arg_modes[i].ok ? XDP_PASS : XDP_ABORTED, retval)
 			TH_LOG("passing %s", map_arg_modes[i].what);
-		EXPECT_EQ(before + map_arg_modes[i].ok, u64_get(_metadata, out, 0))
+		EXPECT_EQ(before + map_arg_modes[i].ok, rex_array_get(_metadata, out, 0))
 			TH_LOG("passing %s", map_arg_modes[i].what);
 		EXPECT_EQ(panics, rex_fdinfo_value(prog, "rex_panics"));
 	}
 	EXPECT_TRUE(rex_klog_has("helper called with a map of a type it does not take"));
 	EXPECT_TRUE(rex_klog_has("helper called with a pointer that is no map of the program"));
 	/* The program still works. */
-	u64_set(_metadata, cfg, 0, REX_MAP_ARG_OK);
+	rex_array_set(_metadata, cfg, 0, REX_MAP_ARG_OK);
 	ASSERT_EQ(0, rex_test_run(prog, frame, sizeof(frame), &retval));
 	EXPECT_EQ(XDP_PASS, retval);
 	rex_object__close(obj);
@@ -132,20 +105,20 @@ TEST(get_stackid_map_arg)
 		SKIP(return, REX_NO_KPROBE_PMU);
 	obj = REX_TEST_LOAD_ONE(map_args_kprobe, &prog);
 	fd = rex_program__fd(prog);
-	set_target(_metadata, obj);
-	cfg = map_fd(_metadata, obj, "cfg");
-	out = map_fd(_metadata, obj, "out");
+	rex_set_target(_metadata, obj);
+	cfg = rex_map_fd(_metadata, obj, "cfg");
+	out = rex_map_fd(_metadata, obj, "out");
 	link = rex_program__attach_kprobe(prog, false, KPROBE_FUNC);
 	ASSERT_NE(NULL, link) TH_LOG("attach: %s", strerror(errno));
 	for (i = 0; i < ARRAY_SIZE(map_arg_modes); i++) {
-		__u64 before = u64_get(_metadata, out, 0);
+		__u64 before = rex_array_get(_metadata, out, 0);
 
-		u64_set(_metadata, cfg, 0, map_arg_modes[i].mode);
+		rex_array_set(_metadata, cfg, 0, map_arg_modes[i].mode);
 		for (n = 0; n < NR_CALLS; n++)
 			EXPECT_LT(0, rex_sys_getppid());
 		panics += map_arg_modes[i].ok ? 0 : NR_CALLS;
 		EXPECT_EQ(before + (map_arg_modes[i].ok ? NR_CALLS : 0),
-			  u64_get(_metadata, out, 0))
+			  rex_array_get(_metadata, out, 0))
 			TH_LOG("passing %s", map_arg_modes[i].what);
 		EXPECT_EQ(panics, rex_fdinfo_value(fd, "rex_panics"));
 	}
@@ -171,19 +144,19 @@ TEST(read_only_map)
 		SKIP(return, "%s", why);
 	obj = REX_TEST_LOAD(xdp_rdonly);
 	prog = rex_object__find_prog_fd_by_name(obj, "rex_xdp_rdonly");
-	cfg = map_fd(_metadata, obj, "cfg");
-	out = map_fd(_metadata, obj, "out");
-	u64_set(_metadata, cfg, 0, 7);
+	cfg = rex_map_fd(_metadata, obj, "cfg");
+	out = rex_map_fd(_metadata, obj, "out");
+	rex_array_set(_metadata, cfg, 0, 7);
 	memset(&attr, 0, sizeof(attr));
 	attr.map_fd = cfg;
 	ASSERT_EQ(0, sys_bpf(BPF_MAP_FREEZE, &attr)) TH_LOG("freeze: %s", strerror(errno));
 
 	ASSERT_EQ(0, rex_test_run(prog, frame, sizeof(frame), &retval));
 	EXPECT_EQ(XDP_PASS, retval);
-	EXPECT_EQ(7, u64_get(_metadata, out, 0));
-	EXPECT_EQ((__u64)-EPERM, u64_get(_metadata, out, 1));
-	EXPECT_EQ((__u64)-EPERM, u64_get(_metadata, out, 2));
-	EXPECT_EQ(7, u64_get(_metadata, cfg, 0));
+	EXPECT_EQ(7, rex_array_get(_metadata, out, 0));
+	EXPECT_EQ((__u64)-EPERM, rex_array_get(_metadata, out, 1));
+	EXPECT_EQ((__u64)-EPERM, rex_array_get(_metadata, out, 2));
+	EXPECT_EQ(7, rex_array_get(_metadata, cfg, 0));
 	rex_object__close(obj);
 }
 
@@ -411,15 +384,15 @@ TEST(override_undone_after_panic)
 	if (!rex_have_kprobe_pmu())
 		SKIP(return, REX_NO_KPROBE_PMU);
 	obj = REX_TEST_LOAD_ONE(kprobe_override, &prog);
-	set_target(_metadata, obj);
-	u64_set(_metadata, map_fd(_metadata, obj, "cfg"), 0, 1);
+	rex_set_target(_metadata, obj);
+	rex_array_set(_metadata, rex_map_fd(_metadata, obj, "cfg"), 0, 1);
 	ppid = rex_sys_getppid();
 	ASSERT_LT(0, ppid);
 	link = rex_program__attach_kprobe(prog, false, KPROBE_FUNC);
 	ASSERT_NE(NULL, link) TH_LOG("attach: %s", strerror(errno));
 	for (i = 0; i < NR_CALLS; i++)
 		EXPECT_EQ(ppid, rex_sys_getppid());
-	EXPECT_EQ(NR_CALLS, u64_get(_metadata, map_fd(_metadata, obj, "counts"), 0))
+	EXPECT_EQ(NR_CALLS, rex_array_get(_metadata, rex_map_fd(_metadata, obj, "counts"), 0))
 		TH_LOG("the program did not ask for the override");
 	EXPECT_EQ(NR_CALLS, rex_fdinfo_value(rex_program__fd(prog), "rex_panics"));
 	rex_link__destroy(link);
@@ -531,11 +504,8 @@ static void *runner(void *arg)
 	unsigned char frame[64] = { [12] = 0x08 };
 	struct runner *r = arg;
 	unsigned int retval;
-	cpu_set_t set;
 
-	CPU_ZERO(&set);
-	CPU_SET(r->cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	rex_pin_to(r->cpu);
 	while (!stopped(r->f)) {
 		if (rex_test_run(r->f->prog_fd, frame, sizeof(frame), &retval) ||
 		    retval != XDP_PASS)
@@ -568,10 +538,10 @@ TEST(forged_lock_words)
 		SKIP(return, "%s", why);
 	obj = REX_TEST_LOAD(xdp_panic);
 	f.prog_fd = rex_object__find_prog_fd_by_name(obj, "rex_xdp_panic");
-	f.lk_fd = map_fd(_metadata, obj, "lk");
-	cfg = map_fd(_metadata, obj, "cfg");
-	u64_set(_metadata, cfg, 0, 0);
-	u64_set(_metadata, cfg, 1, REX_LOCK);
+	f.lk_fd = rex_map_fd(_metadata, obj, "lk");
+	cfg = rex_map_fd(_metadata, obj, "cfg");
+	rex_array_set(_metadata, cfg, 0, 0);
+	rex_array_set(_metadata, cfg, 1, REX_LOCK);
 	runners = calloc(ncpu, sizeof(*runners));
 	ASSERT_NE(NULL, runners);
 

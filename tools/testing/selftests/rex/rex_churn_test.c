@@ -382,11 +382,8 @@ static void *worker_main(void *arg)
 	struct worker *w = arg;
 	unsigned int i;
 	enum kind kind;
-	cpu_set_t set;
 
-	CPU_ZERO(&set);
-	CPU_SET(w->cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set)) {
+	if (rex_pin_to(w->cpu)) {
 		fail(w, -errno, "pinning to CPU %d: %s", w->cpu, strerror(errno));
 		return NULL;
 	}

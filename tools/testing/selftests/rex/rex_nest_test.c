@@ -26,15 +26,6 @@ REX_IMAGE(xdp_count);
 /* Slots of the nest program's counts map, see progs/nest.c. */
 enum { TASK_BAD, IRQ_RUNS, IRQ_BAD, IRQ_NESTED, TASK_CHECKS };
 
-static int pin_to(int cpu)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
 /* A cpu-clock perf event on @cpu sampling every @period_ns, disabled; or -errno. */
 static int cpu_clock(int cpu, __u64 period_ns)
 {
@@ -71,7 +62,7 @@ TEST(task_interrupted_by_hardirq)
 		SKIP(return, "%s", why);
 	cpu = sched_getcpu();
 	ASSERT_LE(0, cpu);
-	ASSERT_EQ(0, pin_to(cpu));
+	ASSERT_EQ(0, rex_pin_to(cpu));
 	pfd = cpu_clock(cpu, 1000 * 1000);
 	if (pfd == -ENOENT || pfd == -EOPNOTSUPP)
 		SKIP(return, "no software perf events (CONFIG_PERF_EVENTS)");
@@ -197,7 +188,7 @@ static void *worker_fn(void *arg)
 	int prog_fd, cfg_fd, err;
 	__u64 n = 2, locks = 0;
 
-	if (pin_to(w->cpu)) {
+	if (rex_pin_to(w->cpu)) {
 		snprintf(w->error, sizeof(w->error), "cannot run on CPU %d", w->cpu);
 		return NULL;
 	}

@@ -261,14 +261,12 @@ static long long local_timer_irqs(int cpu)
  */
 TEST_F(xdp, stack_overflow_delivering_interrupt)
 {
-	cpu_set_t cpus, old;
+	cpu_set_t old;
 	int cpu, i;
 
 	ASSERT_EQ(0, sched_getaffinity(0, sizeof(old), &old));
 	cpu = sched_getcpu();
-	CPU_ZERO(&cpus);
-	CPU_SET(cpu, &cpus);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	ASSERT_EQ(0, rex_pin_to(cpu));
 	rex_u64_set(self->cfg_fd, REX_PANIC_CFG_STACK, rex_stack_size());
 	for (i = 1; i <= 5; i++) {
 		long long before;
@@ -378,6 +376,32 @@ TEST_F(xdp, runaway_loop_holding_lock)
 }
 
 /*
+ * Empty the trace buffer of @tracefs and enable rex:rex_abort; return the
+ * event's enable file, for abort_trace_off().  The trace file's path goes
+ * to @trace.
+ */
+static int abort_trace_on(struct __test_metadata *_metadata, const char *tracefs,
+			  char *trace, size_t len)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/events/rex/rex_abort/enable", tracefs);
+	fd = open(path, O_WRONLY);
+	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
+	snprintf(trace, len, "%s/trace", tracefs);
+	close(open(trace, O_WRONLY | O_TRUNC));
+	ASSERT_EQ(1, write(fd, "1", 1));
+	return fd;
+}
+
+static void abort_trace_off(struct __test_metadata *_metadata, int fd)
+{
+	ASSERT_EQ(1, write(fd, "0", 1));
+	close(fd);
+}
+
+/*
  * The local_clock() microseconds of "sec.usec" after the last @open in
  * @line ("[" of a kernel log line, " " of a trace line cut after its
  * time), or -1.
@@ -417,15 +441,9 @@ TEST_F(xdp, abort_releases_before_report)
 	clock_fd = open(path, O_WRONLY);
 	ASSERT_LE(0, clock_fd) TH_LOG("%s: %s", path, strerror(errno));
 	ASSERT_EQ(4, write(clock_fd, "perf", 4));
-	snprintf(path, sizeof(path), "%s/events/rex/rex_abort/enable", tracefs);
-	fd = open(path, O_WRONLY);
-	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
-	snprintf(path, sizeof(path), "%s/trace", tracefs);
-	close(open(path, O_WRONLY | O_TRUNC));
-	ASSERT_EQ(1, write(fd, "1", 1));
+	fd = abort_trace_on(_metadata, tracefs, path, sizeof(path));
 	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, REX_LOCK_PANIC));
-	ASSERT_EQ(1, write(fd, "0", 1));
-	close(fd);
+	abort_trace_off(_metadata, fd);
 
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
@@ -466,11 +484,8 @@ static void *locker_run(void *arg)
 	unsigned char frame[64] = { [12] = 0x08 };
 	struct locker *l = arg;
 	struct timespec start;
-	cpu_set_t set;
 
-	CPU_ZERO(&set);
-	CPU_SET(l->cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
+	rex_pin_to(l->cpu);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	l->retval = ~0U;
 	rex_test_run(l->prog_fd, frame, sizeof(frame), &l->retval);
@@ -609,17 +624,10 @@ TEST_F(xdp, abort_tracepoint)
 		SKIP(return, "no tracefs");
 	memset(&info, 0, sizeof(info));
 	ASSERT_EQ(0, rex_prog_get_info(self->prog_fd, &info, &len));
-	snprintf(path, sizeof(path), "%s/events/rex/rex_abort/enable", tracefs);
-	fd = open(path, O_WRONLY);
-	ASSERT_LE(0, fd) TH_LOG("%s: %s", path, strerror(errno));
-	snprintf(path, sizeof(path), "%s/trace", tracefs);
-	close(open(path, O_WRONLY | O_TRUNC));
-	ASSERT_EQ(1, write(fd, "1", 1));
-
+	fd = abort_trace_on(_metadata, tracefs, path, sizeof(path));
 	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 2, REX_PANIC));
 	EXPECT_EQ(XDP_ABORTED, run(_metadata, self, 1, REX_RECURSE));
-	ASSERT_EQ(1, write(fd, "0", 1));
-	close(fd);
+	abort_trace_off(_metadata, fd);
 
 	f = fopen(path, "r");
 	ASSERT_NE(NULL, f);
@@ -1014,14 +1022,11 @@ TEST_F(types, perf_event)
 	struct timespec start, now;
 	struct rex_link *link;
 	unsigned int c, d;
-	cpu_set_t set;
 
 	hold(self, 2);
 	cpu = sched_getcpu();
 	ASSERT_LE(0, cpu);
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	ASSERT_EQ(0, rex_pin_to(cpu));
 	pfd = syscall(__NR_perf_event_open, &pattr, -1, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (pfd < 0 && (errno == ENOENT || errno == EOPNOTSUPP))
 		SKIP(return, "no software perf events (CONFIG_PERF_EVENTS)");
@@ -1062,15 +1067,13 @@ static __u64 perf_loop(struct __test_metadata *_metadata, struct _test_data_type
 	struct timespec start;
 	struct rex_link *link;
 	int pfd, budget;
-	cpu_set_t set, old;
+	cpu_set_t old;
 	__u64 one = 1, zero = 0;
 	__u32 key1 = 1;
 
 	budget = rex_budget_read();
 	sched_getaffinity(0, sizeof(old), &old);
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	EXPECT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	EXPECT_EQ(0, rex_pin_to(0));
 	pfd = syscall(__NR_perf_event_open, &pattr, -1, 1, -1, PERF_FLAG_FD_CLOEXEC);
 	EXPECT_LE(0, pfd);
 	if (pfd < 0)

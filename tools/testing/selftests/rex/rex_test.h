@@ -256,21 +256,31 @@ static inline long long rex_fdinfo_value(int fd, const char *key)
 	return v;
 }
 
-/* Does the kernel log hold @text? */
-static inline bool rex_klog_has(const char *text)
+/* The whole kernel log, NUL-terminated, to free(); or NULL. */
+static inline char *rex_klog_read(void)
 {
 	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	bool found;
 	char *buf;
 	int n;
 
 	if (size <= 0)
-		return false;
+		return NULL;
 	buf = malloc(size + 1);
 	if (!buf)
-		return false;
+		return NULL;
 	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
 	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+/* Does the kernel log hold @text? */
+static inline bool rex_klog_has(const char *text)
+{
+	char *buf = rex_klog_read();
+	bool found;
+
+	if (!buf)
+		return false;
 	found = strstr(buf, text);
 	free(buf);
 	return found;
@@ -282,17 +292,10 @@ static inline bool rex_klog_has(const char *text)
  */
 static inline bool rex_klog_last(const char *text, char *out, size_t len)
 {
-	int size = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
-	char *buf, *p, *line = NULL;
-	int n;
+	char *buf = rex_klog_read(), *p, *line = NULL;
 
-	if (size <= 0)
-		return false;
-	buf = malloc(size + 1);
 	if (!buf)
 		return false;
-	n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, size);
-	buf[n > 0 ? n : 0] = '\0';
 	for (p = strstr(buf, text); p; p = strstr(p + 1, text))
 		line = p;
 	if (line) {
@@ -307,8 +310,56 @@ static inline bool rex_klog_last(const char *text, char *out, size_t len)
 	return line;
 }
 
+#ifdef _GNU_SOURCE
+#include <sched.h>
+
+/* Run the calling thread on @cpu only; 0 or -1 with errno. */
+static inline int rex_pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+#endif
+
 #ifndef REX_NO_HARNESS
 #include <sys/mman.h>
+
+/* The descriptor of the map @name of @obj, which must exist. */
+static inline int rex_map_fd(struct __test_metadata *_metadata, struct rex_object *obj,
+			     const char *name)
+{
+	int fd = rex_object__find_map_fd_by_name(obj, name);
+
+	ASSERT_LE(0, fd) TH_LOG("map %s: %s", name, strerror(-fd));
+	return fd;
+}
+
+/* Value at @key of a u64 array map; the key must exist. */
+static inline __u64 rex_array_get(struct __test_metadata *_metadata, int fd, __u32 key)
+{
+	__u64 value = ~0ULL;
+	int err;
+
+	err = rex_map_lookup_elem(fd, &key, &value);
+	ASSERT_EQ(0, err) TH_LOG("lookup of %u: %s", key, strerror(-err));
+	return value;
+}
+
+/* Set the u64 at @key of the array map @fd to @value. */
+static inline void rex_array_set(struct __test_metadata *_metadata, int fd, __u32 key,
+				 __u64 value)
+{
+	ASSERT_EQ(0, rex_map_update_elem(fd, &key, &value, BPF_ANY));
+}
+
+/* Tell the program of @obj which process to watch (map "target"): this one. */
+static inline void rex_set_target(struct __test_metadata *_metadata, struct rex_object *obj)
+{
+	rex_array_set(_metadata, rex_map_fd(_metadata, obj, "target"), 0, getpid());
+}
 
 /* The header bits of a ring buffer record (include/uapi/linux/bpf.h). */
 #define REX_RINGBUF_HDR		8
