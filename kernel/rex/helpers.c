@@ -17,6 +17,7 @@
 #include <linux/bpf_verifier.h>
 #include <linux/filter.h>
 #include <linux/string.h>
+#include <asm/rex.h>
 #include <asm/rqspinlock.h>
 #include <uapi/linux/rex.h>
 
@@ -448,10 +449,11 @@ bool rex_import_reserved(const char *name)
  * @kind: how the image uses it: called (a helper) or as data (a map)
  * @addr: set to the address the symbol stands for
  *
- * A called import is "rex_panic", resolved to rex_panic(), or a helper of
- * the allowlist that is available to the program's type, resolved to its
- * gate; an import used as data is one of the image's maps, resolved to the
- * map bound to it.
+ * A called import is "__fentry__" or "mcount", the stack check at the
+ * entry of each function, resolved to rex_arch_stack_check(); "rex_panic",
+ * resolved to rex_panic(); or a helper of the allowlist that is available
+ * to the program's type, resolved to its gate.  An import used as data is
+ * one of the image's maps, resolved to the map bound to it.
  *
  * Return: 0 on success, -ENOENT for an unknown name and -EINVAL for a
  * helper the program may not use or an import used as what it is not,
@@ -479,6 +481,15 @@ int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_ki
 		rex_log(ld, "unknown import '%s': not a map of the image",
 			rex_printable(shown, name));
 		return -ENOENT;
+	}
+	/*
+	 * The stack check at the entry of every function of the image: C
+	 * images built with -pg -mfentry call __fentry__, Rust images built
+	 * with -Zinstrument-mcount call mcount.
+	 */
+	if (!strcmp(name, "__fentry__") || !strcmp(name, "mcount")) {
+		*addr = (unsigned long)rex_arch_stack_check;
+		return 0;
 	}
 	/* Not gated: it is the way out, available to every program type. */
 	if (!strcmp(name, "rex_panic")) {

@@ -40,6 +40,7 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <uapi/linux/pkt_cls.h>
+#include <uapi/linux/rex.h>
 #include <asm/irq_regs.h>
 #include <asm/ptrace.h>
 #include <asm/rex.h>
@@ -72,6 +73,9 @@ struct rex_res {
  * @fault_ip: where the program was when it was left early
  * @fault_irq: the interrupt vector whose delivery overflowed the stack, or 0
  * @stopped_by: what stopped a program past its budget, for the report
+ * @short_at: what found too little stack left: a function entry, a helper
+ *            call or a panic; NULL for the guard page
+ * @stack_left: how much stack was left there, in bytes
  * @override_ip: for a kprobe program that may override the probed function's
  *               return: the instruction pointer of its context at entry
  * @override_ret: the return value register of that context at entry
@@ -90,6 +94,8 @@ struct rex_level {
 	unsigned long fault_ip;
 	unsigned int fault_irq;
 	const char *stopped_by;
+	const char *short_at;
+	unsigned long stack_left;
 	unsigned long override_ip;
 	unsigned long override_ret;
 	char msg[REX_ABORT_MSG_MAX];
@@ -102,6 +108,10 @@ struct rex_level {
 
 static DEFINE_PER_CPU(struct rex_level, rex_levels[REX_STACK_LEVELS]);
 DEFINE_PER_CPU(unsigned long [REX_STACK_LEVELS], rex_stack_end);
+DEFINE_PER_CPU(unsigned long, rex_stack_limit);
+
+/* A frame and the calls around it fit in what a frame may take. */
+static_assert(REX_STACK_CALL - REX_FRAME_MAX >= 256);
 
 /* The NMI handler and the hotplug callbacks are set up (at boot). */
 static bool rex_runtime_up __ro_after_init;
@@ -314,6 +324,7 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 {
 	struct rex_prog *rex = prog->aux->rex;
 	unsigned int level, ret, left;
+	unsigned long limit;
 	struct rex_level *lv;
 
 	preempt_disable();
@@ -337,11 +348,19 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 	lv->expired = false;
 	lv->leaving = false;
 	barrier();
+	/*
+	 * The stack checks of this program's functions compare with this
+	 * level's limit; a program that interrupts it sets its own and puts
+	 * this one back when it returns.
+	 */
+	limit = this_cpu_read(rex_stack_limit);
+	this_cpu_write(rex_stack_limit, level_bottom(level) + REX_STACK_RESERVE);
 	/* The watchdog and the fault handlers look at a busy level. */
 	WRITE_ONCE(lv->busy, true);
 	barrier();
 	ret = rex_arch_call(level_tos(level), &lv->bp);
 	barrier();
+	this_cpu_write(rex_stack_limit, limit);
 	left = release_all(lv);
 	if (unlikely(left)) {
 		atomic64_inc(&rex->leaks);
@@ -424,6 +443,41 @@ static void __noreturn leave(unsigned int level, enum rex_abort_reason reason,
 	rex_arch_leave(level_tos(level), lv->bp, reason);
 }
 
+/*
+ * Leave the program running at @level, which found less than
+ * REX_STACK_RESERVE left at @what, called from @ip.  Runs on what is left,
+ * at least REX_STACK_IRQ, and only switches to the top of the stack.
+ */
+static void __noreturn short_of_stack(unsigned int level, const char *what,
+				      unsigned long ip)
+{
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+
+	lv->short_at = what;
+	lv->stack_left = current_stack_pointer - level_bottom(level);
+	leave(level, REX_ABORT_STACK, ip);
+}
+
+/* Is the stack of the program running on this CPU below its limit? */
+static __always_inline bool stack_short(void)
+{
+	return current_stack_pointer < this_cpu_read(rex_stack_limit);
+}
+
+/**
+ * rex_stack_exhausted() - leave a program whose function found too little stack
+ * @ip: where in the program the stack check was called
+ *
+ * Called by rex_arch_stack_check() when a function of the running program
+ * starts below the stack limit of its level: less than REX_STACK_RESERVE
+ * is left, which the next frame and an interrupt taken in it may need.
+ * The program is left as after an overflow of its stack.
+ */
+void __noreturn rex_stack_exhausted(unsigned long ip)
+{
+	short_of_stack(interrupt_context_level(), "a function entry", ip);
+}
+
 /**
  * rex_panic() - leave the running program after a panic
  * @msg: the panic message, NUL-terminated, in the program's memory
@@ -431,13 +485,18 @@ static void __noreturn leave(unsigned int level, enum rex_abort_reason reason,
  * The helper a Rex program's panic handler calls.  Releases every resource
  * in the ledger, newest first, counts the panic, logs the message with a
  * stack trace (at most 10 reports per program in 5 s), and resumes at
- * rex_run() as if the program had returned its type's default value.
+ * rex_run() as if the program had returned its type's default value.  A
+ * program with less than REX_STACK_RESERVE left is left as after an
+ * overflow of its stack instead, without reading the message.
  */
 void __noreturn rex_panic(const char *msg)
 {
 	unsigned int level = interrupt_context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 
+	/* Reading the message may fault; that needs stack too. */
+	if (unlikely(stack_short()))
+		short_of_stack(level, "a panic", _RET_IP_);
 	if (strncpy_from_kernel_nofault(lv->msg, msg, sizeof(lv->msg)) < 0)
 		strscpy(lv->msg, "(unreadable message)");
 	leave(level, REX_ABORT_PANIC, _RET_IP_);
@@ -466,13 +525,19 @@ void __noreturn rex_fault_exit(unsigned int reason)
 			 READ_ONCE(rex_budget_ms), (void *)lv->fault_ip, lv->stopped_by);
 		break;
 	default:
-		if (lv->fault_irq)
+		if (lv->short_at)
+			snprintf(buf, sizeof(buf),
+				 "at %pS: %lu bytes left at %s, %u needed",
+				 (void *)lv->fault_ip, lv->stack_left, lv->short_at,
+				 REX_STACK_RESERVE);
+		else if (lv->fault_irq)
 			snprintf(buf, sizeof(buf),
 				 "at %pS, delivering interrupt vector 0x%x (raised again)",
 				 (void *)lv->fault_ip, lv->fault_irq);
 		else
 			snprintf(buf, sizeof(buf), "at %pS", (void *)lv->fault_ip);
 		lv->fault_irq = 0;
+		lv->short_at = NULL;
 		break;
 	}
 	rex_abort(level, reason, buf);
@@ -631,7 +696,8 @@ static int rex_nmi_handler(unsigned int type, struct pt_regs *regs)
  *
  * Called by the helper gates.  Leaves the running program if it has less
  * than REX_STACK_RESERVE bytes of stack left, which the helper, interrupts
- * and exceptions taken on the Rex stack may need, or if the watchdog found
+ * and exceptions taken on the Rex stack may need (as a function entry of
+ * the program would, see rex_stack_exhausted()), or if the watchdog found
  * it past its budget, or, in NMI context, where the watchdog cannot
  * interrupt it, if it is past its budget now.
  *
@@ -642,8 +708,8 @@ const struct rex_prog *rex_helper_enter(unsigned long ip)
 	unsigned int level = interrupt_context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 
-	if (unlikely(current_stack_pointer - level_bottom(level) < REX_STACK_RESERVE))
-		leave(level, REX_ABORT_STACK, ip);
+	if (unlikely(stack_short()))
+		short_of_stack(level, "a helper call", ip);
 	if (unlikely(READ_ONCE(lv->expired)) ||
 	    (in_nmi() && expired(lv, ktime_get_mono_fast_ns()))) {
 		lv->stopped_by = "its helper call";

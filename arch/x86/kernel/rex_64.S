@@ -4,6 +4,7 @@
  */
 #include <linux/linkage.h>
 #include <asm/ibt.h>
+#include <asm/percpu.h>
 #include <asm/unwind_hints.h>
 
 /*
@@ -56,3 +57,26 @@ SYM_FUNC_START(rex_arch_leave)
 	movl	%edx, %edi
 	jmp	rex_arch_fault
 SYM_FUNC_END(rex_arch_leave)
+
+/*
+ * void rex_arch_stack_check(void)
+ *
+ * The stack check every function of a program calls at its entry: images
+ * are built with entry instrumentation (-pg -mfentry for C, which calls
+ * __fentry__ before the prologue; -Zinstrument-mcount for Rust, which
+ * calls mcount after it), and the loader binds both names here.  Return if
+ * the stack pointer is at or above this CPU's rex_stack_limit, else leave
+ * the program through rex_stack_exhausted(), with the address the check
+ * was called from.  Called through the image's PLT, hence ENDBR; clobbers
+ * nothing but the flags, since __fentry__ runs before the prologue, with
+ * the arguments still in their registers.
+ */
+SYM_FUNC_START(rex_arch_stack_check)
+	ENDBR
+	cmpq	PER_CPU_VAR(rex_stack_limit), %rsp
+	jb	.Lrex_exhausted
+	RET
+.Lrex_exhausted:
+	movq	(%rsp), %rdi
+	jmp	rex_stack_exhausted
+SYM_FUNC_END(rex_arch_stack_check)

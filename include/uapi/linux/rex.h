@@ -48,6 +48,18 @@
 #define REX_LICENSE_SECTION	".rex.license"
 
 /**
+ * REX_FRAME_MAX - the largest stack frame a function of an image may have
+ *
+ * In bytes, not counting the return address.  Every function of an image
+ * calls a stack check at its entry (an undefined ``__fentry__`` or
+ * ``mcount``, which the kernel binds to its check): the check leaves the
+ * kernel room for interrupts below whatever one frame may add.  Image
+ * builds refuse larger frames (``-Werror=frame-larger-than=`` for C, the
+ * ``.stack_sizes`` of the image for Rust).
+ */
+#define REX_FRAME_MAX		1536
+
+/**
  * struct rex_map_def - a BPF map an image uses
  * @map_type: enum bpf_map_type
  * @key_size: key size in bytes

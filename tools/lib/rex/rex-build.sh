@@ -12,7 +12,10 @@
 # specification and flags (KBUILD_RUSTFLAGS, read from the kernel's
 # Makefile), changed only where a Rex image must differ from kernel code:
 # position independent (relocation model pie), with stack probes (the
-# kernel's target has none), with overflow checks.  Without one, the
+# kernel's target has none), with overflow checks, and with a call to the
+# kernel's stack check at the entry of every function (-Zinstrument-mcount,
+# which the loader binds); no function may have a frame larger than
+# REX_FRAME_MAX (linux/rex.h), which the image's .stack_sizes tell.  Without one, the
 # built-in target x86_64-unknown-none of the same rustc is used with the
 # equivalent flags: soft float, no red zone, kernel code model, frame
 # pointers, IBT landing pads, no jump tables.
@@ -35,6 +38,8 @@ CACHE=${REX_RUST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rex-rust}
 RUSTC=${RUSTC:-rustc}
 BINDGEN=${BINDGEN:-bindgen}
 CLIPPY=${CLIPPY_DRIVER:-clippy-driver}
+READOBJ=${LLVM_READOBJ:-llvm-readobj}
+OBJCOPY=${OBJCOPY:-objcopy}
 REX_CC=${REX_CC:-gcc}
 VERBOSE=0
 MODE=build
@@ -142,9 +147,11 @@ setup_flags() {
 		       -Cno-redzone=y -Ccode-model=kernel -Copt-level=2
 		       -Cforce-frame-pointers=y)
 	fi
-	# What a Rex image needs on top.
+	# What a Rex image needs on top.  The stack check is called after
+	# the prologue, so a frame must leave the kernel's reserve: the
+	# frame sizes are checked after the link.
 	FLAGS+=(-Crelocation-model=pie -Zfunction-sections=y -Coverflow-checks=y
-		-Cdebug-assertions=y -Cpanic=abort)
+		-Cdebug-assertions=y -Cpanic=abort -Zinstrument-mcount -Zemit-stack-sizes)
 }
 
 # Where the target specification and the built crates go: one directory
@@ -268,6 +275,32 @@ link() {
 		-Wl,-z,max-page-size=4096,--build-id=none,--hash-style=gnu
 }
 
+# Every function of the image, core's included, has a frame of at most
+# REX_FRAME_MAX bytes, or the stack check at its entry, which runs after
+# its prologue, would leave less than the kernel's reserve below it.  The
+# sizes are then dropped from the image.
+check_frames() {
+	local img=$1 max fn size over=
+	max=$(sed -n 's/^#define[[:space:]]*REX_FRAME_MAX[[:space:]]*\([0-9]*\).*/\1/p' \
+		"$(hdrs)/linux/rex.h")
+	[ -n "$max" ] || die "no REX_FRAME_MAX in $(hdrs)/linux/rex.h"
+	while read -r key val; do
+		case $key in
+		Functions:) fn=${val#[}; fn=${fn%]} ;;
+		Size:)
+			size=$((val))
+			[ "$size" -le "$max" ] ||
+				over+="  $fn: $size bytes"$'\n' ;;
+		esac
+	done < <("$READOBJ" --stack-sizes "$img")
+	if [ -n "$over" ]; then
+		rm -f "$img"
+		die "functions with a stack frame larger than $max bytes" \
+		    "(REX_FRAME_MAX; keep large buffers in a map):"$'\n'"${over%$'\n'}"
+	fi
+	run "$OBJCOPY" --remove-section=.stack_sizes "$img"
+}
+
 setup_flags
 setup_cache
 case $MODE in
@@ -279,6 +312,7 @@ flags)
 check)
 	command -v "$CLIPPY" >/dev/null || die "no clippy-driver ($CLIPPY) found"
 	command -v "$BINDGEN" >/dev/null || die "no bindgen ($BINDGEN) found"
+	command -v "$READOBJ" >/dev/null || die "no llvm-readobj ($READOBJ) found"
 	sysroot_src >/dev/null
 	build_runtime
 	build_rex
@@ -295,3 +329,4 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 build_prog "$tmp/$NAME.o"
 link "$tmp/$NAME.o" "$tmp/exports.ver"
+check_frames "$OUT"

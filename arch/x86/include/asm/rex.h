@@ -22,14 +22,30 @@
 /* One Rex stack per context level: task, softirq, hardirq, NMI. */
 #define REX_STACK_LEVELS	4
 /*
- * Each Rex stack is what a program may declare it needs, and what is left
- * for the kernel code that runs on it: helpers, the entry of interrupts and
- * exceptions taken while the program runs, and the exit path.  KASAN's
- * larger kernel frames get more, as its task stacks do.
+ * Each Rex stack is what a program may declare it needs, and a reserve
+ * below it for the kernel code that runs on it.  A program never runs its
+ * own text with less than REX_STACK_IRQ left: every function of a program
+ * checks at its entry that the reserve is still there (the stack limit
+ * below), and one frame (at most REX_FRAME_MAX) or one helper call takes
+ * at most REX_STACK_CALL of it.  REX_STACK_IRQ is what interrupt and
+ * exception handling may need on a Rex stack: in softirq context, where
+ * XDP and tc programs run, a hardirq handler runs entirely on the stack it
+ * interrupted.  Measured (rex_stack_test, irq_depth) as the deepest
+ * handler path the test and debug kernels take there, with margin; KASAN's
+ * larger kernel frames get twice as much, as its task stacks do.
  */
 #define REX_PROG_STACK_MAX	(12 * 1024)
-#define REX_STACK_RESERVE	((4 * 1024) << KASAN_STACK_ORDER)
+#define REX_STACK_IRQ		((2 * 1024) << KASAN_STACK_ORDER)
+#define REX_STACK_CALL		((2 * 1024) << KASAN_STACK_ORDER)
+#define REX_STACK_RESERVE	(REX_STACK_IRQ + REX_STACK_CALL)
 #define REX_STACK_SIZE		(REX_PROG_STACK_MAX + REX_STACK_RESERVE)
+
+/*
+ * The lowest stack pointer at which a function of the running program may
+ * start on this CPU: the bottom of its Rex stack plus REX_STACK_RESERVE,
+ * set by rex_run() for the program's level and restored when it returns.
+ */
+DECLARE_PER_CPU(unsigned long, rex_stack_limit);
 
 /* End (one past the top) of this CPU's Rex stack of each level, or 0. */
 DECLARE_PER_CPU(unsigned long [REX_STACK_LEVELS], rex_stack_end);
@@ -64,6 +80,8 @@ void __noreturn rex_arch_unwind(unsigned long *tos, unsigned long bp, unsigned i
 void rex_arch_fault(void);
 bool rex_stack_overflow(struct pt_regs *regs, unsigned long address);
 void __noreturn rex_arch_leave(unsigned long *tos, unsigned long bp, unsigned int reason);
+void rex_arch_stack_check(void);
+void __noreturn rex_stack_exhausted(unsigned long ip);
 
 /*
  * Call rex_enter() on the Rex stack whose top word is @tos.  The frame

@@ -526,10 +526,12 @@ TEST(forged_lock_words)
 {
 	int ncpu = sysconf(_SC_NPROCESSORS_ONLN), i, cfg;
 	const char *why = rex_unsupported();
+	unsigned char frame[64] = { [12] = 0x08 };
 	unsigned long runs = 0, bad = 0;
 	struct forge f = { 0 };
 	struct runner *runners;
 	struct rex_object *obj;
+	unsigned int retval;
 	struct rex_locked v;
 	pthread_t writer;
 	__u32 zero = 0;
@@ -574,13 +576,8 @@ TEST(forged_lock_words)
 	ASSERT_EQ(0, rex_map_update_elem(f.lk_fd, &zero, &v, 0));
 	ASSERT_EQ(0, rex_map_lookup_elem(f.lk_fd, &zero, &v));
 	EXPECT_EQ(0, v.lock.val);
-	{
-		unsigned char frame[64] = { [12] = 0x08 };
-		unsigned int retval;
-
-		ASSERT_EQ(0, rex_test_run(f.prog_fd, frame, sizeof(frame), &retval));
-		EXPECT_EQ(XDP_PASS, retval);
-	}
+	ASSERT_EQ(0, rex_test_run(f.prog_fd, frame, sizeof(frame), &retval));
+	EXPECT_EQ(XDP_PASS, retval);
 	ASSERT_EQ(0, rex_map_lookup_elem(f.lk_fd, &zero, &v));
 	EXPECT_EQ(1, v.count);
 	free(runners);

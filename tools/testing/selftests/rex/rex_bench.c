@@ -9,6 +9,9 @@
  *  - helper call: an XDP program that counts in an array map through
  *    bpf_map_lookup_elem() (Rex: through the helper gate and wrapper;
  *    eBPF: the JIT inlines the array lookup);
+ *  - stack checks: a Rex program that makes 8 function calls, and the
+ *    smallest XDP program, built with and without the stack check at
+ *    every function entry;
  *  - panic: a Rex program that panics on every run against the same
  *    program returning normally, past the rate limit of panic reports;
  *  - termination latency: how long after its budget a looping program is
@@ -17,7 +20,7 @@
  *    an NMI from the other CPU).
  *
  * Times are the kernel's own BPF_PROG_TEST_RUN averages (ns per run),
- * medians of 7 rounds that alternate Rex and eBPF.  Not a test: it is
+ * medians of 7 rounds that alternate the two programs compared.  Not a test: it is
  * installed with the selftests but not run by them.
  */
 
@@ -28,6 +31,7 @@
 #include "progs/panic_common.h"
 
 REX_IMAGE(bench);
+REX_IMAGE(bench_nocheck);
 REX_IMAGE(xdp_panic);
 
 #define ROUNDS		7
@@ -151,6 +155,7 @@ static void termination(struct rex_object *obj, __u64 mode, const char *what, in
 int main(void)
 {
 	struct rex_object *bench = REX_TEST_LOAD(bench);
+	struct rex_object *nocheck = REX_TEST_LOAD(bench_nocheck);
 	struct rex_object *faults = REX_TEST_LOAD(xdp_panic);
 	int ebpf_pass = ebpf_xdp_load(), ebpf_lookup, panic_fd, i;
 	unsigned long long normal[ROUNDS], panicking[ROUNDS];
@@ -168,6 +173,12 @@ int main(void)
 		     rex_object__find_prog_fd_by_name(bench, "rex_bench_pass"));
 	side_by_side("helper call (array map lookup)", "eBPF", ebpf_lookup, "Rex",
 		     rex_object__find_prog_fd_by_name(bench, "rex_bench_lookup"));
+	side_by_side("stack checks (9 function entries)", "none",
+		     rex_object__find_prog_fd_by_name(nocheck, "rex_bench_calls"), "check",
+		     rex_object__find_prog_fd_by_name(bench, "rex_bench_calls"));
+	side_by_side("stack check (smallest XDP program)", "none",
+		     rex_object__find_prog_fd_by_name(nocheck, "rex_bench_pass"), "check",
+		     rex_object__find_prog_fd_by_name(bench, "rex_bench_pass"));
 
 	/* Panic: past the first reports, which are rate-limited away. */
 	panic_fd = rex_object__find_prog_fd_by_name(faults, "rex_xdp_panic");
@@ -195,6 +206,7 @@ int main(void)
 	rex_budget_set(budget);
 
 	rex_object__close(bench);
+	rex_object__close(nocheck);
 	rex_object__close(faults);
 	close(ebpf_pass);
 	close(ebpf_lookup);

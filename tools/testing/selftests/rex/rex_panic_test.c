@@ -215,20 +215,6 @@ TEST_F(xdp, stack_overflow_big_frame)
 	check_recovered(_metadata, self, "rex_stack_overflows", 1, 2);
 }
 
-/* The size of the Rex stacks: 16 KiB, 20 KiB with KASAN (see Documentation/bpf/rex.rst). */
-static __u64 rex_stack_size(void)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	bool kasan = false;
-	char line[256];
-
-	while (f && !kasan && fgets(line, sizeof(line), f))
-		kasan = strstr(line, " kasan_report\n");
-	if (f)
-		fclose(f);
-	return (kasan ? 20 : 16) * 1024;
-}
-
 /* The number of local timer interrupts @cpu took, from /proc/interrupts. */
 static long long local_timer_irqs(int cpu)
 {

@@ -612,7 +612,8 @@ static int prog_defs_size(struct image *img)
 
 /*
  * A .dynsym section of no entries, all else intact: the entry lookup used
- * a symbol pointer it never set (a NULL dereference in the kernel).
+ * a symbol pointer it never set (a NULL dereference in the kernel).  The
+ * relocation of the first import (the stack check) now fails first.
  */
 static int dynsym_empty(struct image *img)
 {
@@ -1211,8 +1212,8 @@ FIXTURE_VARIANT_ADD(reject, prog_defs_size) {
 
 FIXTURE_VARIANT_ADD(reject, dynsym_empty) {
 	.mutate = dynsym_empty,
-	.err = ENOENT,
-	.msg = "entry symbol 'rex_xdp_first_light' not found",
+	.err = EINVAL,
+	.msg = "symbol index 1 out of range",
 };
 
 FIXTURE_VARIANT_ADD(reject, df_textrel) {
@@ -1676,6 +1677,42 @@ static Elf64_Rela *reloc_of(struct image *img, unsigned int type)
 	return NULL;
 }
 
+/* The name of the symbol relocation @r refers to. */
+static const char *reloc_sym_name(struct image *img, const Elf64_Rela *r)
+{
+	Elf64_Shdr *sh = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff);
+	Elf64_Shdr *dynsym = shdr(img, SHT_DYNSYM);
+	const Elf64_Sym *sym;
+
+	if (!dynsym)
+		return "";
+	sym = (const Elf64_Sym *)(img->data + dynsym->sh_offset) + ELF64_R_SYM(r->r_info);
+	return (const char *)img->data + sh[dynsym->sh_link].sh_offset + sym->st_name;
+}
+
+/*
+ * The first relocation of @type for a helper ("bpf_..."), not for the
+ * stack check at function entries.
+ */
+static Elf64_Rela *helper_reloc_of(struct image *img, unsigned int type)
+{
+	Elf64_Shdr *sh = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff);
+	int i;
+	size_t j;
+
+	for (i = 0; i < ehdr(img)->e_shnum; i++) {
+		Elf64_Rela *r = (Elf64_Rela *)(img->data + sh[i].sh_offset);
+
+		if (sh[i].sh_type != SHT_RELA)
+			continue;
+		for (j = 0; j < sh[i].sh_size / sizeof(*r); j++)
+			if (ELF64_R_TYPE(r[j].r_info) == type && ELF64_R_SYM(r[j].r_info) &&
+			    !strncmp(reloc_sym_name(img, &r[j]), "bpf_", 4))
+				return &r[j];
+	}
+	return NULL;
+}
+
 /* Make relocation @to refer to the symbol of relocation @from. */
 static int same_symbol(Elf64_Rela *to, const Elf64_Rela *from)
 {
@@ -1696,7 +1733,7 @@ static int call_a_map(struct bind_ctx *ctx)
 static int helper_as_data(struct bind_ctx *ctx)
 {
 	return same_symbol(reloc_of(&ctx->img, R_X86_64_GLOB_DAT),
-			   reloc_of(&ctx->img, R_X86_64_JUMP_SLOT));
+			   helper_reloc_of(&ctx->img, R_X86_64_JUMP_SLOT));
 }
 
 /* A map that is read-only for programs, for an image built to write it. */

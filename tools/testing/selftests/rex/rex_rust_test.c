@@ -192,7 +192,7 @@ TEST_F(faults, arithmetic_overflow)
 TEST_F(faults, unbounded_recursion)
 {
 	check_fault(_metadata, self, FAULT_RECURSION, 0, "rex_stack_overflows",
-		    "overflowed its stack");
+		    "bytes left at a function entry");
 }
 
 /* The loop runs with the spin lock held, so with interrupts disabled. */

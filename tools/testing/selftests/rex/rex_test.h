@@ -310,6 +310,35 @@ static inline bool rex_klog_last(const char *text, char *out, size_t len)
 	return line;
 }
 
+/* Is the running kernel built with KASAN? */
+static inline bool rex_kasan(void)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	bool kasan = false;
+	char line[256];
+
+	while (f && !kasan && fgets(line, sizeof(line), f))
+		kasan = strstr(line, " kasan_report\n");
+	if (f)
+		fclose(f);
+	return kasan;
+}
+
+/*
+ * The size of the Rex stacks, 16 KiB (20 KiB with KASAN), and what of it
+ * interrupt handling may need below a program, REX_STACK_IRQ (see
+ * Documentation/bpf/rex.rst).
+ */
+static inline __u64 rex_stack_size(void)
+{
+	return (rex_kasan() ? 20 : 16) * 1024;
+}
+
+static inline __u64 rex_stack_irq(void)
+{
+	return (rex_kasan() ? 4 : 2) * 1024;
+}
+
 #ifdef _GNU_SOURCE
 #include <sched.h>
 

@@ -24,7 +24,7 @@ enum {
 	TASK_CHECKS,	/* full checks of the task program's buffer */
 };
 
-#define TASK_WORDS	512	/* 4 KiB */
+#define TASK_WORDS	160	/* 1.25 KiB: one frame stays below REX_FRAME_MAX */
 #define IRQ_WORDS	128	/* 1 KiB */
 
 static __u64 get(void *map, __u32 key)

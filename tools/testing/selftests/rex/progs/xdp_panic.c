@@ -48,6 +48,8 @@ static __u64 recurse(__u64 n, int calls)
 
 /*
  * Built with -fstack-clash-protection: the frame is probed page by page.
+ * Larger than REX_FRAME_MAX, which the build allows in this image only
+ * (see the Makefile): the guard page, not a stack check, must stop it.
  * Called through a hidden pointer, so that it is not inlined into the
  * entry, whose frame would then be as large on every run.
  */
