@@ -114,7 +114,7 @@ test)
 	printf 'total\t%s\n' "$((SECONDS - t0))" >> "$REX_TIMES"
 	"$ENV" run python3 scripts/summary.py --times "$ENV_CACHE/logs/times.tsv" \
 		"$ENV_CACHE/logs/checks.tap" "$ENV_CACHE/logs/test-serial.log" \
-		"$ENV_CACHE/logs/test-lockdown-serial.log" "$ENV_CACHE/logs/test-debug-serial.log"
+		"$ENV_CACHE/logs/test-lockdown-serial.log" "$ENV_CACHE/logs/test-policy-serial.log" "$ENV_CACHE/logs/test-debug-serial.log"
 	;;
 *)
 	die "usage: $0 prepare|check|check-series|test|fresh|fuzz|demo|bench|series"

@@ -52,6 +52,20 @@ demo)
 		echo "== samples/rex: $1"
 		(cd /samples && "./$1" "${2:-$1.rex}" ${3:-}) 2>&1 || rc=1
 	done
+	# Signatures required from now on (one way): the samples are signed
+	# by the kernel build's module key (hello.rex.p7s); the same image
+	# without its signature must be refused.
+	echo
+	echo "== signatures required: echo 1 > /sys/module/rex/parameters/sig_enforce"
+	echo 1 > /sys/module/rex/parameters/sig_enforce || rc=1
+	echo "-- hello.rex with hello.rex.p7s:"
+	(cd /samples && ./hello hello.rex) 2>&1 || rc=1
+	cp /samples/hello.rex /tmp/unsigned.rex
+	echo "-- the same image without a signature:"
+	if (cd /samples && ./hello /tmp/unsigned.rex) 2>&1; then
+		echo "loaded: WRONG, it must be refused"
+		rc=1
+	fi
 	echo "REX-DEMO-END rc=$rc"
 	;;
 bench)
@@ -95,6 +109,15 @@ lockdown)
 	echo "REX-CPUS $(nproc)"
 	echo "REX-KSELFTEST-BEGIN"
 	./run_kselftest.sh -t rex:rex_lockdown_test
+	echo "REX-KSELFTEST-END rc=$?"
+	;;
+policy)
+	# Booted with module.sig_enforce=1: only the test that needs it, which
+	# leaves Rex loading disabled.
+	echo "REX-RUN policy"
+	echo "REX-CPUS $(nproc)"
+	echo "REX-KSELFTEST-BEGIN"
+	./run_kselftest.sh -t rex:rex_policy_test
 	echo "REX-KSELFTEST-END rc=$?"
 	;;
 *)

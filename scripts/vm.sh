@@ -8,7 +8,9 @@
 #
 #   scripts/vm.sh test    run the kselftests, serial log in $REX_CACHE/logs;
 #                         then boot again with lockdown=integrity and run
-#                         rex_lockdown_test (test-lockdown-serial.log)
+#                         rex_lockdown_test (test-lockdown-serial.log), and
+#                         with module.sig_enforce=1 and run rex_policy_test
+#                         (test-policy-serial.log)
 #   scripts/vm.sh demo    run the demo and show its output
 #   scripts/vm.sh bench   run the benchmark and show its output
 #   scripts/vm.sh fuzz    run the loader fuzzer for REX_FUZZ_ITERS loads
@@ -49,6 +51,10 @@ timed "vm:selftests" make -s -C "$TREE/tools/testing/selftests" O="$KST_OUT" TAR
 # The environment has the toolchain: a skip would hide a broken build.
 grep '^ok' "$KST_OUT/kselftest/rex/rust-status" >/dev/null ||
 	die "Rust programs not built: $(cat "$KST_OUT/kselftest/rex/rust-status")"
+# The test kernel has a module signing key: an empty signature by it would
+# make rex_trust_test skip its built-in keyring test.
+[ -s "$KST_OUT/kselftest/rex/first_light.builtin.p7s" ] ||
+	die "no image signed by the module signing key of $OUT (CONFIG_MODULE_SIG)"
 
 # Copy a binary and the shared libraries it needs into the initramfs.
 copy_bin() {
@@ -138,6 +144,7 @@ demo)
 	else
 		boot test test
 		boot test-lockdown lockdown lockdown=integrity
+		boot test-policy policy module.sig_enforce=1
 	fi
 	;;
 esac

@@ -50,6 +50,7 @@ int rex_prog_fill_info(const struct bpf_prog *prog, struct bpf_prog_info *info,
 		       const struct cred *cred);
 void rex_prog_show_fdinfo(struct seq_file *m, const struct bpf_prog *prog);
 u32 rex_prog_ksymbol(const struct bpf_prog *prog, unsigned long *addr);
+void rex_prog_audit_load(const struct bpf_prog *prog);
 #else
 static inline int rex_prog_check_attr(const union bpf_attr *attr,
 				      bool from_kernel)
@@ -85,6 +86,10 @@ static inline u32 rex_prog_ksymbol(const struct bpf_prog *prog,
 {
 	*addr = 0;
 	return 0;
+}
+
+static inline void rex_prog_audit_load(const struct bpf_prog *prog)
+{
 }
 #endif /* CONFIG_REX */
 

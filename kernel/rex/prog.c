@@ -7,7 +7,9 @@
 #include <linux/bpf.h>
 #include <linux/bpf_verifier.h>
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/filter.h>
+#include <linux/kernel_read_file.h>
 #include <linux/ratelimit.h>
 #include <linux/rex.h>
 #include <linux/security.h>
@@ -38,8 +40,8 @@ static unsigned int rex_dispatch(const void *ctx, const struct bpf_insn *insn)
  * program is native kernel code: loading one needs CAP_SYS_ADMIN in the
  * initial user namespace (which BPF also accepts in place of each program
  * type's own capability), cannot be delegated through a BPF token or to a
- * BPF program, and is refused under lockdown since Rex images are not
- * signed yet.
+ * BPF program, and, without a signature, is refused under lockdown (a
+ * signed load goes on, and is refused if its signature is not valid).
  *
  * Return: 0 if the load may proceed, -EPERM or -EINVAL otherwise.
  */
@@ -49,9 +51,11 @@ int rex_prog_check_attr(const union bpf_attr *attr, bool from_kernel)
 
 	if (from_kernel || (attr->prog_flags & BPF_F_TOKEN_FD) || !capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	err = security_locked_down(LOCKDOWN_REX_UNSIGNED);
-	if (err)
-		return err;
+	if (!attr->signature) {
+		err = security_locked_down(LOCKDOWN_REX_UNSIGNED);
+		if (err)
+			return err;
+	}
 	if (attr->insn_cnt || attr->insns)
 		return -EINVAL;
 	return 0;
@@ -84,9 +88,9 @@ static int check_attr(const union bpf_attr *attr, struct bpf_verifier_log *log)
 			attr->prog_type, attr->expected_attach_type);
 		return -EINVAL;
 	}
-	if (attr->prog_flags & ~BPF_F_REX) {
+	if (attr->prog_flags & ~(BPF_F_REX | BPF_F_REX_IMAGE_FD)) {
 		bpf_log(log, "rex: prog_flags %#x are not supported with BPF_F_REX\n",
-			attr->prog_flags & ~BPF_F_REX);
+			attr->prog_flags & ~(BPF_F_REX | BPF_F_REX_IMAGE_FD));
 		return -EINVAL;
 	}
 	if (attr->prog_btf_fd || attr->func_info_cnt || attr->line_info_cnt ||
@@ -95,12 +99,26 @@ static int check_attr(const union bpf_attr *attr, struct bpf_verifier_log *log)
 		bpf_log(log, "rex: BTF, attach target and offload attributes are not supported\n");
 		return -EINVAL;
 	}
-	if (attr->signature || attr->signature_size || attr->keyring_id) {
-		bpf_log(log, "rex: signed images are not supported\n");
-		return -EOPNOTSUPP;
+	if (!attr->signature && (attr->signature_size || attr->keyring_id)) {
+		bpf_log(log, "rex: signature_size and keyring_id need a signature\n");
+		return -EINVAL;
 	}
-	if (!attr->rex_image || !attr->rex_entry) {
-		bpf_log(log, "rex: rex_image and rex_entry are required\n");
+	if (!attr->rex_entry) {
+		bpf_log(log, "rex: rex_entry is required\n");
+		return -EINVAL;
+	}
+	if (attr->prog_flags & BPF_F_REX_IMAGE_FD) {
+		if (!attr->rex_image && !attr->rex_image_size)
+			return 0;
+		bpf_log(log, "rex: BPF_F_REX_IMAGE_FD needs rex_image and rex_image_size zero\n");
+		return -EINVAL;
+	}
+	if (attr->rex_image_fd) {
+		bpf_log(log, "rex: rex_image_fd needs BPF_F_REX_IMAGE_FD\n");
+		return -EINVAL;
+	}
+	if (!attr->rex_image) {
+		bpf_log(log, "rex: rex_image or BPF_F_REX_IMAGE_FD is required\n");
 		return -EINVAL;
 	}
 	if (!attr->rex_image_size || attr->rex_image_size > REX_IMAGE_SIZE_MAX) {
@@ -132,6 +150,70 @@ static void ksym_add(struct bpf_prog *prog)
 	bpf_ksym_add(ksym);
 }
 
+/* Why kernel_read_file() refused the image file. */
+static void log_read_error(struct bpf_verifier_log *log, ssize_t err)
+{
+	switch (err) {
+	case -EFBIG:
+		bpf_log(log, "rex: image file is larger than %u bytes\n", REX_IMAGE_SIZE_MAX);
+		break;
+	case -ETXTBSY:
+		bpf_log(log, "rex: image file is open for writing\n");
+		break;
+	case -EINVAL:
+		bpf_log(log, "rex: rex_image_fd is not a non-empty regular file\n");
+		break;
+	default:
+		bpf_log(log, "rex: image file unreadable (%zd), refused by IMA or an LSM?\n", err);
+	}
+}
+
+/*
+ * The one and only read of the image, into *@image (kvfree() it): from
+ * rex_image_fd as finit_module() reads a module, so that IMA and the LSMs
+ * see, measure, appraise or refuse the file (READING_REX); or from user
+ * memory, which they see as LOADING_REX and may refuse as they may refuse
+ * init_module().  Returns the image size or a negative errno.
+ */
+static ssize_t read_image(const union bpf_attr *attr, struct bpf_verifier_log *log,
+			  void **image)
+{
+	size_t size = attr->rex_image_size;
+	ssize_t ret;
+
+	if (attr->prog_flags & BPF_F_REX_IMAGE_FD) {
+		CLASS(fd, f)(attr->rex_image_fd);
+
+		if (fd_empty(f) || !(fd_file(f)->f_mode & FMODE_READ)) {
+			bpf_log(log, "rex: rex_image_fd %d is not a file open for reading\n",
+				attr->rex_image_fd);
+			return -EBADF;
+		}
+		ret = kernel_read_file(fd_file(f), 0, image, REX_IMAGE_SIZE_MAX, NULL,
+				       READING_REX);
+		if (ret < 0)
+			log_read_error(log, ret);
+		return ret;
+	}
+
+	ret = security_kernel_load_data(LOADING_REX, true);
+	if (ret) {
+		bpf_log(log, "rex: an LSM refused the image from memory (%zd)\n", ret);
+		return ret;
+	}
+	*image = kvmalloc(size, GFP_KERNEL_ACCOUNT);
+	if (!*image)
+		return -ENOMEM;
+	if (copy_from_user(*image, u64_to_user_ptr(attr->rex_image), size))
+		return -EFAULT;
+	ret = security_kernel_post_load_data(*image, size, LOADING_REX, "rex_image");
+	if (ret) {
+		bpf_log(log, "rex: an LSM refused the image (%zd)\n", ret);
+		return ret;
+	}
+	return size;
+}
+
 static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 		struct bpf_verifier_log *log)
 {
@@ -139,10 +221,14 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	struct rex_prog *rex;
 	char *entry = NULL;
 	void *image = NULL;
+	ssize_t size;
 	long len;
 	int err;
 
 	err = check_attr(attr, log);
+	if (err)
+		return err;
+	err = rex_trust_policy(attr, log);
 	if (err)
 		return err;
 	/* The first load allocates the Rex stacks. */
@@ -153,10 +239,9 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	}
 
 	entry = kmalloc(REX_ENTRY_NAME_MAX, GFP_KERNEL);
-	image = kvmalloc(attr->rex_image_size, GFP_KERNEL_ACCOUNT);
 	rex = kzalloc_obj(*rex, GFP_KERNEL_ACCOUNT);
 	err = -ENOMEM;
-	if (!entry || !image || !rex)
+	if (!entry || !rex)
 		goto out;
 
 	len = strncpy_from_user(entry, u64_to_user_ptr(attr->rex_entry), REX_ENTRY_NAME_MAX);
@@ -171,9 +256,14 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 		goto out;
 	}
 
-	/* The one and only read of the image from user memory. */
-	err = -EFAULT;
-	if (copy_from_user(image, u64_to_user_ptr(attr->rex_image), attr->rex_image_size))
+	size = read_image(attr, log, &image);
+	if (size < 0) {
+		err = size;
+		goto out;
+	}
+	/* Over the bytes that will be mapped. */
+	err = rex_sig_verify(prog, image, size, attr, log);
+	if (err)
 		goto out;
 
 	/*
@@ -181,11 +271,11 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	 * program (BPF_MAP_CREATE's excl_prog_hash) is checked against; its
 	 * tag is the start of it.
 	 */
-	sha256(image, attr->rex_image_size, prog->digest);
+	sha256(image, size, prog->digest);
 
 	ratelimit_state_init(&rex->abort_rs, 5 * HZ, 10);
 	ld.rex = rex;
-	err = rex_image_load(&rex->image, image, attr->rex_image_size, entry, &ld);
+	err = rex_image_load(&rex->image, image, size, entry, &ld);
 	if (err)
 		goto out;
 
@@ -193,6 +283,7 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	prog->bpf_func = rex_dispatch;
 	ksym_add(prog);
 	rex_watchdog_get();
+	rex_trust_loaded(prog);
 	rex = NULL;
 out:
 	if (rex)
@@ -334,6 +425,10 @@ void rex_prog_show_fdinfo(struct seq_file *m, const struct bpf_prog *prog)
 		   atomic64_read(&rex->aborts[REX_ABORT_STACK]),
 		   atomic64_read(&rex->aborts[REX_ABORT_TIMEOUT]),
 		   atomic64_read(&rex->leaks));
+	/* 1 for a signature verified at load; the keyring's serial, if a user's. */
+	seq_printf(m, "rex_signed:\t%d\n", prog->aux->sig.verdict == BPF_SIG_VERIFIED);
+	if (prog->aux->sig.keyring_type == BPF_SIG_KEYRING_USER)
+		seq_printf(m, "rex_keyring:\t%d\n", prog->aux->sig.keyring_serial);
 }
 
 /**

@@ -145,6 +145,11 @@ enum rex_import_kind {
 	REX_IMPORT_DATA,
 };
 
+int rex_trust_policy(const union bpf_attr *attr, struct bpf_verifier_log *log);
+int rex_sig_verify(struct bpf_prog *prog, const void *image, size_t len,
+		   const union bpf_attr *attr, struct bpf_verifier_log *log);
+void rex_trust_loaded(const struct bpf_prog *prog);
+
 int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size);
 void rex_check_maps(const struct rex_prog *rex, unsigned int idx, const u64 *args);
 bool rex_map_type_has_values(u32 type);

@@ -15,11 +15,23 @@
 
 #include "librex.h"
 
-/* Open and load the image @path; exits with a message on failure. */
+/*
+ * Open and load the image @path; exits with a message on failure.  The
+ * kernel reads the image from the file, so that IMA and the LSMs see it,
+ * and checks the signature in @path.p7s if there is one (rex-build.sh
+ * --sign writes it).
+ */
 static inline struct rex_object *sample_load(const char *path)
 {
-	struct rex_object *obj = rex_object__open_file(path);
+	struct rex_object_open_opts opts = { .sz = sizeof(opts), .image_fd = true };
+	char sig[4096];
+	struct rex_object *obj;
 	int err;
+
+	snprintf(sig, sizeof(sig), "%s.p7s", path);
+	if (!access(sig, R_OK))
+		opts.signature_path = sig;
+	obj = rex_object__open_file_opts(path, &opts);
 
 	if (!obj) {
 		fprintf(stderr, "%s: %s\n", path, strerror(errno));

@@ -68,6 +68,10 @@ struct rex_object {
 	char *license;
 	char *log;
 	bool loaded;
+	void *sig;		/* detached signature, NULL if none */
+	size_t sig_size;
+	__s32 keyring_id;
+	int image_fd;		/* the kernel reads the image from it, or -1 */
 };
 
 struct rex_link {
@@ -460,6 +464,7 @@ static struct rex_object *rex_object__new(void *image, size_t size)
 	}
 	obj->image = image;
 	obj->image_size = size;
+	obj->image_fd = -1;
 	err = rex_object__parse(obj);
 	if (err) {
 		rex_object__close(obj);
@@ -481,60 +486,105 @@ struct rex_object *rex_object__open_mem(const void *buf, size_t size)
 	return rex_object__new(image, size);
 }
 
-struct rex_object *rex_object__open_file(const char *path)
+/* Read the regular file @fd (@path, for messages) into a new buffer. */
+static int read_file(int fd, const char *path, void **buf, size_t *size)
 {
-	unsigned char *image;
-	size_t size, done = 0;
+	unsigned char *data;
+	size_t done = 0;
 	struct stat st;
-	int fd, err;
 
-	if (!path)
-		return rex_err_ptr(-EINVAL);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		pr_warn("failed to open %s: %s\n", path, strerror(-err));
-		return rex_err_ptr(err);
-	}
-	if (fstat(fd, &st)) {
-		err = -errno;
-		goto err_close;
-	}
+	if (fstat(fd, &st))
+		return -errno;
 	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
-		err = -EINVAL;
 		pr_warn("%s is not a non-empty regular file\n", path);
-		goto err_close;
+		return -EINVAL;
 	}
 	if ((unsigned long long)st.st_size > UINT32_MAX) {
-		err = -E2BIG;
 		pr_warn("%s is too large\n", path);
-		goto err_close;
+		return -E2BIG;
 	}
-	size = st.st_size;
-	image = malloc(size);
-	if (!image) {
-		err = -ENOMEM;
-		goto err_close;
-	}
-	while (done < size) {
-		ssize_t n = read(fd, image + done, size - done);
+	data = malloc(st.st_size);
+	if (!data)
+		return -ENOMEM;
+	while (done < (size_t)st.st_size) {
+		ssize_t n = pread(fd, data + done, st.st_size - done, done);
+		int err;
 
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
 			err = n < 0 ? -errno : -EIO;
 			pr_warn("failed to read %s: %s\n", path, strerror(-err));
-			free(image);
-			goto err_close;
+			free(data);
+			return err;
 		}
 		done += n;
 	}
-	close(fd);
-	return rex_object__new(image, size);
+	*buf = data;
+	*size = done;
+	return 0;
+}
 
-err_close:
-	close(fd);
-	return rex_err_ptr(err);
+static int open_read(const char *path, void **buf, size_t *size, int *fdp)
+{
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		pr_warn("failed to open %s: %s\n", path, strerror(-err));
+		return err;
+	}
+	err = read_file(fd, path, buf, size);
+	if (err || !fdp)
+		close(fd);
+	else
+		*fdp = fd;
+	return err;
+}
+
+struct rex_object *rex_object__open_file_opts(const char *path,
+					      const struct rex_object_open_opts *opts)
+{
+	struct rex_object_open_opts o;
+	struct rex_object *obj;
+	size_t size;
+	void *image;
+	int err, fd = -1;
+
+	memset(&o, 0, sizeof(o));
+	if (opts) {
+		if (opts->sz < sizeof(opts->sz) || opts->sz > sizeof(o))
+			return rex_err_ptr(-EINVAL);
+		memcpy(&o, opts, opts->sz);
+	}
+	if (!path)
+		return rex_err_ptr(-EINVAL);
+	err = open_read(path, &image, &size, o.image_fd ? &fd : NULL);
+	if (err)
+		return rex_err_ptr(err);
+	obj = rex_object__new(image, size);
+	if (!obj) {
+		err = -errno;
+		if (fd >= 0)
+			close(fd);
+		return rex_err_ptr(err);
+	}
+	obj->image_fd = fd;
+	obj->keyring_id = o.keyring_id;
+	if (o.signature_path) {
+		err = open_read(o.signature_path, &obj->sig, &obj->sig_size, NULL);
+		if (err) {
+			rex_object__close(obj);
+			return rex_err_ptr(err);
+		}
+	}
+	return obj;
+}
+
+struct rex_object *rex_object__open_file(const char *path)
+{
+	return rex_object__open_file_opts(path, NULL);
 }
 
 static void rex_object__unload(struct rex_object *obj)
@@ -557,6 +607,9 @@ void rex_object__close(struct rex_object *obj)
 	free(obj->license);
 	free(obj->log);
 	free(obj->image);
+	free(obj->sig);
+	if (obj->image_fd >= 0)
+		close(obj->image_fd);
 	free(obj);
 }
 
@@ -578,17 +631,23 @@ static int rex_object__load_prog(struct rex_object *obj, struct rex_program *pro
 	opts.log_buf = log_buf;
 	opts.log_size = REX_LOAD_LOG_SIZE;
 	opts.log_level = 1;
+	opts.signature = obj->sig;
+	opts.signature_size = obj->sig_size;
+	opts.keyring_id = obj->keyring_id;
+	opts.image_from_fd = obj->image_fd >= 0;
+	opts.image_fd = obj->image_fd;
 
 	log_buf[0] = '\0';
-	fd = rex_prog_load(prog->def.prog_type, obj->image, obj->image_size,
-			   prog->def.entry, &opts);
+	fd = rex_prog_load(prog->def.prog_type, opts.image_from_fd ? NULL : obj->image,
+			   opts.image_from_fd ? 0 : obj->image_size, prog->def.entry, &opts);
 	if (fd == -ENOSPC) {
 		/* The log did not fit: try again without one, keep what it holds. */
 		opts.log_buf = NULL;
 		opts.log_size = 0;
 		opts.log_level = 0;
-		fd = rex_prog_load(prog->def.prog_type, obj->image, obj->image_size,
-				   prog->def.entry, &opts);
+		fd = rex_prog_load(prog->def.prog_type, opts.image_from_fd ? NULL : obj->image,
+				   opts.image_from_fd ? 0 : obj->image_size, prog->def.entry,
+				   &opts);
 	}
 	if (fd < 0) {
 		free(obj->log);
@@ -790,19 +849,28 @@ int rex_prog_load(enum bpf_prog_type type, const void *image, size_t image_size,
 		}
 		memcpy(&o, opts, sz);
 	}
-	if (!image || !image_size || !entry)
+	if (!entry || (o.image_from_fd ? image || image_size : !image || !image_size))
 		return -EINVAL;
 	if (image_size > UINT32_MAX)
 		return -E2BIG;
-	if ((o.fd_array_cnt && !o.fd_array) || (!o.log_buf != !o.log_size))
+	if ((o.fd_array_cnt && !o.fd_array) || (!o.log_buf != !o.log_size) ||
+	    (!o.signature != !o.signature_size) || (o.keyring_id && !o.signature))
 		return -EINVAL;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.prog_type = type;
 	attr.prog_flags = BPF_F_REX;
 	attr.license = ptr_to_u64(o.license ? o.license : REX_DEFAULT_LICENSE);
-	attr.rex_image = ptr_to_u64(image);
-	attr.rex_image_size = image_size;
+	if (o.image_from_fd) {
+		attr.prog_flags |= BPF_F_REX_IMAGE_FD;
+		attr.rex_image_fd = o.image_fd;
+	} else {
+		attr.rex_image = ptr_to_u64(image);
+		attr.rex_image_size = image_size;
+	}
+	attr.signature = ptr_to_u64(o.signature);
+	attr.signature_size = o.signature_size;
+	attr.keyring_id = o.keyring_id;
 	attr.rex_entry = ptr_to_u64(entry);
 	attr.expected_attach_type = o.expected_attach_type;
 	if (o.prog_name)

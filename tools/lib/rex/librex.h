@@ -45,6 +45,24 @@ rex_print_fn_t rex_set_print(rex_print_fn_t fn);
 
 /* Open an image from a file or from memory (copied).  Nothing is loaded. */
 struct rex_object *rex_object__open_file(const char *path);
+
+/*
+ * Opening options.  @signature_path names a detached PKCS#7 signature of
+ * the image (rex-build.sh --sign, scripts/sign-file -d), checked by the
+ * kernel against its trusted keys or the keyring @keyring_id (see
+ * Documentation/bpf/rex.rst, "Signatures").  With @image_fd the kernel
+ * reads the image from the file itself (BPF_F_REX_IMAGE_FD), so that IMA
+ * and the LSMs see the file, as for finit_module().
+ */
+struct rex_object_open_opts {
+	size_t sz;			/* sizeof(struct rex_object_open_opts) */
+	const char *signature_path;	/* may be NULL: no signature */
+	__s32 keyring_id;
+	bool image_fd;
+};
+
+struct rex_object *rex_object__open_file_opts(const char *path,
+					      const struct rex_object_open_opts *opts);
 struct rex_object *rex_object__open_mem(const void *buf, size_t size);
 
 /* Create the maps and load every program of the image. */
@@ -80,9 +98,10 @@ enum bpf_prog_type rex_program__type(const struct rex_program *prog);
 int rex_program__fd(const struct rex_program *prog);
 
 /*
- * Low level: load one program of an image given as bytes.  @fd_array and
- * @fd_cnt bind the maps; @log_buf/@log_size receive the kernel log (may be
- * NULL/0).  Returns the program fd or a negative errno.
+ * Low level: load one program of an image given as bytes, or as a file
+ * (image_from_fd).  @fd_array and @fd_cnt bind the maps; @log_buf/@log_size
+ * receive the kernel log (may be NULL/0).  Returns the program fd or a
+ * negative errno.
  */
 struct rex_prog_load_opts {
 	size_t sz;			/* sizeof(struct rex_prog_load_opts) */
@@ -94,6 +113,11 @@ struct rex_prog_load_opts {
 	char *log_buf;
 	unsigned int log_size;
 	unsigned int log_level;		/* default 1 when log_buf is set */
+	const void *signature;		/* detached PKCS#7 of the image, or NULL */
+	__u32 signature_size;
+	__s32 keyring_id;		/* 0: the kernel's trusted keys */
+	bool image_from_fd;		/* read the image from @image_fd: */
+	int image_fd;			/* image must be NULL, image_size 0 */
 };
 
 int rex_prog_load(enum bpf_prog_type type, const void *image, size_t image_size,

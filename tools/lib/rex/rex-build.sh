@@ -3,7 +3,7 @@
 #
 # rex-build.sh: build a Rex program written in Rust into a Rex image.
 #
-#   rex-build.sh [-k KBUILD] [-I HDRS] [-C CACHE] [-v] PROG.rs -o PROG.rex
+#   rex-build.sh [-k KBUILD] [-I HDRS] [-C CACHE] [-v] [--sign KEY CERT] PROG.rs -o PROG.rex
 #   rex-build.sh [-k KBUILD] [-C CACHE] --flags     print the flags and where they came from
 #   rex-build.sh [-k KBUILD] [-C CACHE] --check     can programs be built here?
 #
@@ -29,6 +29,13 @@
 # in reach, and linked into an ELF64 shared object like the C-built images.
 # HDRS (-I, default KBUILD/usr/include or the source tree's usr/include) holds
 # the installed uapi headers that bindgen reads.
+#
+# --sign KEY CERT writes a detached PKCS#7 signature of the image to
+# PROG.rex.p7s with the kernel's own scripts/sign-file (of KBUILD, or
+# SIGN_FILE), as modules are signed: KEY a private key (PEM, or a PKCS#11
+# URI), CERT its X.509 certificate.  For the kernel's own key, that is
+# KBUILD/certs/signing_key.pem for both.  librex passes PROG.rex.p7s as the
+# signature of BPF_PROG_LOAD; see Documentation/bpf/rex.rst, "Signatures".
 set -euo pipefail
 
 LIBREX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -45,6 +52,8 @@ VERBOSE=0
 MODE=build
 SRC=
 OUT=
+SIGN_KEY=
+SIGN_CERT=
 
 die() { printf 'rex-build.sh: %s\n' "$*" >&2; exit 1; }
 run() {
@@ -59,6 +68,8 @@ while [ $# -gt 0 ]; do
 	-C) CACHE=$2; shift 2 ;;
 	-o) OUT=$2; shift 2 ;;
 	-v) VERBOSE=1; shift ;;
+	--sign) [ $# -ge 3 ] || die "--sign needs a KEY and a CERT"
+		SIGN_KEY=$2 SIGN_CERT=$3; shift 3 ;;
 	--flags) MODE=flags; shift ;;
 	--check) MODE=check; shift ;;
 	-h|--help) sed -n '3,8p' "$0" | sed 's/^# \?//'; exit 0 ;;
@@ -330,3 +341,14 @@ trap 'rm -rf "$tmp"' EXIT
 build_prog "$tmp/$NAME.o"
 link "$tmp/$NAME.o" "$tmp/exports.ver"
 check_frames "$OUT"
+# A signature of an earlier build of this image would be a wrong one.
+rm -f "$OUT.p7s"
+if [ -n "$SIGN_KEY" ]; then
+	signer=${SIGN_FILE:-${KBUILD:+$KBUILD/scripts/sign-file}}
+	if [ -z "$signer" ] || [ ! -x "$signer" ]; then
+		die "--sign needs the scripts/sign-file of a kernel build (-k), or SIGN_FILE"
+	fi
+	run "$signer" -d sha256 "$SIGN_KEY" "$SIGN_CERT" "$OUT" ||
+		die "signing $OUT with $SIGN_KEY failed"
+	[ -s "$OUT.p7s" ] || die "$signer wrote no $OUT.p7s"
+fi

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rex under kernel lockdown: Rex images are not signed yet, so a locked
- * down kernel (lockdown=integrity or confidentiality) refuses every Rex
- * load with EPERM, while eBPF programs, which the verifier checks, still
- * load.  Without lockdown the test is skipped.
+ * Rex under kernel lockdown: a locked down kernel (lockdown=integrity or
+ * confidentiality) refuses every unsigned Rex load with EPERM, while eBPF
+ * programs, which the verifier checks, still load, and so do Rex images
+ * signed by a key of the keyring the load names.  Without lockdown the
+ * tests are skipped.
  */
 
 #include <fcntl.h>
@@ -13,6 +14,8 @@
 #include "rex_test.h"
 
 REX_IMAGE(xdp_first_light);
+REX_TEXT(sig_user, "first_light.user.p7s");
+REX_TEXT(user_cert, "rex_user_cert.der");
 
 #define ENTRY		"rex_xdp_first_light"
 #define SECURITYFS	"/sys/kernel/security"
@@ -99,6 +102,27 @@ TEST(rex_refused)
 	EXPECT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval));
 	EXPECT_EQ(2, retval);
 	close(fd);
+}
+
+TEST(signed_loads)
+{
+	char mode[32];
+	__s32 ring;
+	int fd;
+
+	if (lockdown_mode(mode, sizeof(mode)) || !strcmp(mode, "none"))
+		SKIP(return, "lockdown is not active (boot with lockdown=integrity)");
+	ring = rex_keyring_with(user_cert_start, user_cert_end - user_cert_start);
+	if (!ring)
+		SKIP(return, "no keys (CONFIG_KEYS)");
+	ASSERT_LT(0, ring) TH_LOG("keyring with the test key: %s", strerror(errno));
+	fd = rex_load_signed(xdp_first_light_start, xdp_first_light_end - xdp_first_light_start,
+			     ENTRY, sig_user_start, sig_user_end - sig_user_start, ring,
+			     log_buf, sizeof(log_buf));
+	EXPECT_LE(0, fd) TH_LOG("signed load under lockdown: %s, log: %s", strerror(errno),
+				log_buf);
+	if (fd >= 0)
+		close(fd);
 }
 
 TEST_HARNESS_MAIN

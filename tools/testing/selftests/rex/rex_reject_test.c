@@ -1658,25 +1658,6 @@ static int map_name_unprintable(struct bind_ctx *ctx)
 	return 0;
 }
 
-/* The relocation of the first import of kind @type in the image. */
-static Elf64_Rela *reloc_of(struct image *img, unsigned int type)
-{
-	Elf64_Shdr *sh = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff);
-	int i;
-	size_t j;
-
-	for (i = 0; i < ehdr(img)->e_shnum; i++) {
-		Elf64_Rela *r = (Elf64_Rela *)(img->data + sh[i].sh_offset);
-
-		if (sh[i].sh_type != SHT_RELA)
-			continue;
-		for (j = 0; j < sh[i].sh_size / sizeof(*r); j++)
-			if (ELF64_R_TYPE(r[j].r_info) == type && ELF64_R_SYM(r[j].r_info))
-				return &r[j];
-	}
-	return NULL;
-}
-
 /* The name of the symbol relocation @r refers to. */
 static const char *reloc_sym_name(struct image *img, const Elf64_Rela *r)
 {
@@ -1691,10 +1672,10 @@ static const char *reloc_sym_name(struct image *img, const Elf64_Rela *r)
 }
 
 /*
- * The first relocation of @type for a helper ("bpf_..."), not for the
- * stack check at function entries.
+ * The relocation of the first import of kind @type in the image whose
+ * name starts with @prefix.
  */
-static Elf64_Rela *helper_reloc_of(struct image *img, unsigned int type)
+static Elf64_Rela *import_reloc_of(struct image *img, unsigned int type, const char *prefix)
 {
 	Elf64_Shdr *sh = (Elf64_Shdr *)(img->data + ehdr(img)->e_shoff);
 	int i;
@@ -1707,10 +1688,16 @@ static Elf64_Rela *helper_reloc_of(struct image *img, unsigned int type)
 			continue;
 		for (j = 0; j < sh[i].sh_size / sizeof(*r); j++)
 			if (ELF64_R_TYPE(r[j].r_info) == type && ELF64_R_SYM(r[j].r_info) &&
-			    !strncmp(reloc_sym_name(img, &r[j]), "bpf_", 4))
+			    !strncmp(reloc_sym_name(img, &r[j]), prefix, strlen(prefix)))
 				return &r[j];
 	}
 	return NULL;
+}
+
+/* The relocation of the first import of kind @type in the image. */
+static Elf64_Rela *reloc_of(struct image *img, unsigned int type)
+{
+	return import_reloc_of(img, type, "");
 }
 
 /* Make relocation @to refer to the symbol of relocation @from. */
@@ -1733,7 +1720,7 @@ static int call_a_map(struct bind_ctx *ctx)
 static int helper_as_data(struct bind_ctx *ctx)
 {
 	return same_symbol(reloc_of(&ctx->img, R_X86_64_GLOB_DAT),
-			   helper_reloc_of(&ctx->img, R_X86_64_JUMP_SLOT));
+			   import_reloc_of(&ctx->img, R_X86_64_JUMP_SLOT, "bpf_"));
 }
 
 /* A map that is read-only for programs, for an image built to write it. */

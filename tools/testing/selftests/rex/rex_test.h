@@ -142,6 +142,76 @@ static inline int rex_load(enum bpf_prog_type type, const void *image, size_t le
 }
 
 /*
+ * Load a Rex image with the detached signature @sig in the keyring
+ * @keyring_id (0: the kernel's trusted keyrings); as rex_load().
+ */
+static inline int rex_load_signed(const void *image, size_t len, const char *entry,
+				  const void *sig, size_t sig_len, __s32 keyring_id,
+				  char *log, size_t log_size)
+{
+	union bpf_attr attr;
+
+	rex_attr_init(&attr, BPF_PROG_TYPE_XDP, image, len, entry, log, log_size);
+	attr.signature = ptr_to_u64(sig);
+	attr.signature_size = sig_len;
+	attr.keyring_id = keyring_id;
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+/*
+ * Load the Rex image in the file @image_fd (BPF_F_REX_IMAGE_FD), with the
+ * detached signature @sig (NULL: none) in the keyring @keyring_id; as
+ * rex_load().
+ */
+static inline int rex_load_fd(int image_fd, const char *entry, const void *sig,
+			      size_t sig_len, __s32 keyring_id, char *log, size_t log_size)
+{
+	union bpf_attr attr;
+
+	rex_attr_init(&attr, BPF_PROG_TYPE_XDP, NULL, 0, entry, log, log_size);
+	attr.prog_flags |= BPF_F_REX_IMAGE_FD;
+	attr.rex_image_fd = image_fd;
+	attr.signature = ptr_to_u64(sig);
+	attr.signature_size = sig_len;
+	attr.keyring_id = keyring_id;
+	return sys_bpf(BPF_PROG_LOAD, &attr);
+}
+
+/* Write @len bytes of @data to a new file @path (mode 0644): 0 or -1. */
+static inline int rex_write_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	ssize_t n = -1;
+
+	if (fd < 0)
+		return -1;
+	if (len)
+		n = write(fd, data, len);
+	close(fd);
+	return len && n != (ssize_t)len ? -1 : 0;
+}
+
+/*
+ * A keyring of this process that holds the X.509 certificate @cert (DER,
+ * @cert_len bytes), for keyring_id: its serial, 0 without key support
+ * (CONFIG_KEYS), or -1 with errno set.
+ */
+static inline __s32 rex_keyring_with(const void *cert, size_t cert_len)
+{
+	long ring, key;
+
+	/* /proc/keys exists with CONFIG_KEYS, add_key() only with it. */
+	if (access("/proc/keys", F_OK))
+		return 0;
+	ring = syscall(__NR_add_key, "keyring", "rex-selftest", NULL, 0,
+		       -2 /* KEY_SPEC_PROCESS_KEYRING */);
+	if (ring < 0)
+		return -1;
+	key = syscall(__NR_add_key, "asymmetric", NULL, cert, cert_len, ring);
+	return key < 0 ? -1 : ring;
+}
+
+/*
  * Does the running kernel load Rex programs?  A Rex kernel explains in the
  * log why an image-less load is refused; a kernel without Rex refuses it
  * silently.  Returns NULL when Rex is usable, else why the tests must skip.
