@@ -75,15 +75,22 @@ int rex_trust_policy(const union bpf_attr *attr, struct bpf_verifier_log *log)
  * built-in and secondary keyrings: VERIFY_USE_SECONDARY_KEYRING (which
  * includes the built-in one) and VERIFY_USE_PLATFORM_KEYRING name those
  * system keyrings, any other value the serial of a keyring the caller may
- * search.  Sets *@ref to the reference to drop.
+ * search.  Sets *@ref to the reference to drop and *@type to the kind of
+ * keyring, for the program's signature state.
  */
-static struct key *find_keyring(s32 id, key_ref_t *ref, struct bpf_verifier_log *log)
+static struct key *find_keyring(s32 id, key_ref_t *ref, enum bpf_sig_keyring *type,
+				struct bpf_verifier_log *log)
 {
 	*ref = NULL;
-	if (!id || id == (s32)(unsigned long)VERIFY_USE_SECONDARY_KEYRING)
+	if (!id || id == (s32)(unsigned long)VERIFY_USE_SECONDARY_KEYRING) {
+		*type = BPF_SIG_KEYRING_SECONDARY;
 		return VERIFY_USE_SECONDARY_KEYRING;
-	if (id == (s32)(unsigned long)VERIFY_USE_PLATFORM_KEYRING)
+	}
+	if (id == (s32)(unsigned long)VERIFY_USE_PLATFORM_KEYRING) {
+		*type = BPF_SIG_KEYRING_PLATFORM;
 		return VERIFY_USE_PLATFORM_KEYRING;
+	}
+	*type = BPF_SIG_KEYRING_USER;
 	*ref = lookup_user_key(id, 0, KEY_NEED_SEARCH);
 	if (IS_ERR(*ref)) {
 		/* As for eBPF signatures: a keyring that cannot be used. */
@@ -131,8 +138,9 @@ int rex_sig_verify(struct bpf_prog *prog, const void *image, size_t len,
 {
 	struct key *key;
 	key_ref_t ref;
-	void *sig;
+	enum bpf_sig_keyring type;
 	int err;
+	void *sig;
 
 	prog->aux->sig.verdict = BPF_SIG_UNSIGNED;
 	prog->aux->sig.keyring_type = BPF_SIG_KEYRING_NONE;
@@ -146,7 +154,7 @@ int rex_sig_verify(struct bpf_prog *prog, const void *image, size_t len,
 	sig = memdup_user(u64_to_user_ptr(attr->signature), attr->signature_size);
 	if (IS_ERR(sig))
 		return PTR_ERR(sig);
-	key = find_keyring(attr->keyring_id, &ref, log);
+	key = find_keyring(attr->keyring_id, &ref, &type, log);
 	if (IS_ERR(key)) {
 		err = PTR_ERR(key);
 		goto out;
@@ -158,19 +166,9 @@ int rex_sig_verify(struct bpf_prog *prog, const void *image, size_t len,
 		goto put;
 	}
 	prog->aux->sig.verdict = BPF_SIG_VERIFIED;
-	switch (attr->keyring_id) {
-	case 0:
-	case (s32)(unsigned long)VERIFY_USE_SECONDARY_KEYRING:
-		prog->aux->sig.keyring_type = BPF_SIG_KEYRING_SECONDARY;
-		break;
-	case (s32)(unsigned long)VERIFY_USE_PLATFORM_KEYRING:
-		prog->aux->sig.keyring_type = BPF_SIG_KEYRING_PLATFORM;
-		break;
-	default:
-		prog->aux->sig.keyring_type = BPF_SIG_KEYRING_USER;
+	prog->aux->sig.keyring_type = type;
+	if (type == BPF_SIG_KEYRING_USER)
 		prog->aux->sig.keyring_serial = key_serial(key);
-		break;
-	}
 put:
 	if (ref)
 		key_ref_put(ref);

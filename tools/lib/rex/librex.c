@@ -486,6 +486,29 @@ struct rex_object *rex_object__open_mem(const void *buf, size_t size)
 	return rex_object__new(image, size);
 }
 
+/*
+ * Copy the options @opts (NULL: none), whose first field is their size, into
+ * @dst of @dst_size bytes, zeroing what an older caller's @opts lacks.  A
+ * newer caller's fields that this library does not know must be zero.
+ */
+static int rex_opts_copy(void *dst, size_t dst_size, const void *opts)
+{
+	const unsigned char *p = opts;
+	size_t sz, i;
+
+	memset(dst, 0, dst_size);
+	if (!opts)
+		return 0;
+	memcpy(&sz, opts, sizeof(sz));
+	if (sz < sizeof(sz))
+		return -EINVAL;
+	for (i = dst_size; i < sz; i++)
+		if (p[i])
+			return -E2BIG;
+	memcpy(dst, opts, sz < dst_size ? sz : dst_size);
+	return 0;
+}
+
 /* Read the regular file @fd (@path, for messages) into a new buffer. */
 static int read_file(int fd, const char *path, void **buf, size_t *size)
 {
@@ -552,12 +575,9 @@ struct rex_object *rex_object__open_file_opts(const char *path,
 	void *image;
 	int err, fd = -1;
 
-	memset(&o, 0, sizeof(o));
-	if (opts) {
-		if (opts->sz < sizeof(opts->sz) || opts->sz > sizeof(o))
-			return rex_err_ptr(-EINVAL);
-		memcpy(&o, opts, opts->sz);
-	}
+	err = rex_opts_copy(&o, sizeof(o), opts);
+	if (err)
+		return rex_err_ptr(err);
 	if (!path)
 		return rex_err_ptr(-EINVAL);
 	err = open_read(path, &image, &size, o.image_fd ? &fd : NULL);
@@ -618,6 +638,8 @@ static int rex_object__load_prog(struct rex_object *obj, struct rex_program *pro
 {
 	struct rex_prog_load_opts opts;
 	char name[BPF_OBJ_NAME_LEN];
+	const void *image;
+	size_t image_size;
 	int fd;
 
 	rex_obj_name(name, prog->def.entry);
@@ -636,18 +658,18 @@ static int rex_object__load_prog(struct rex_object *obj, struct rex_program *pro
 	opts.keyring_id = obj->keyring_id;
 	opts.image_from_fd = obj->image_fd >= 0;
 	opts.image_fd = obj->image_fd;
+	/* From the file, or the bytes read from it. */
+	image = opts.image_from_fd ? NULL : obj->image;
+	image_size = opts.image_from_fd ? 0 : obj->image_size;
 
 	log_buf[0] = '\0';
-	fd = rex_prog_load(prog->def.prog_type, opts.image_from_fd ? NULL : obj->image,
-			   opts.image_from_fd ? 0 : obj->image_size, prog->def.entry, &opts);
+	fd = rex_prog_load(prog->def.prog_type, image, image_size, prog->def.entry, &opts);
 	if (fd == -ENOSPC) {
 		/* The log did not fit: try again without one, keep what it holds. */
 		opts.log_buf = NULL;
 		opts.log_size = 0;
 		opts.log_level = 0;
-		fd = rex_prog_load(prog->def.prog_type, opts.image_from_fd ? NULL : obj->image,
-				   opts.image_from_fd ? 0 : obj->image_size, prog->def.entry,
-				   &opts);
+		fd = rex_prog_load(prog->def.prog_type, image, image_size, prog->def.entry, &opts);
 	}
 	if (fd < 0) {
 		free(obj->log);
@@ -829,26 +851,11 @@ int rex_prog_load(enum bpf_prog_type type, const void *image, size_t image_size,
 {
 	struct rex_prog_load_opts o;
 	union bpf_attr attr;
-	int fd, tries = 5;
+	int err, fd, tries = 5;
 
-	memset(&o, 0, sizeof(o));
-	if (opts) {
-		size_t sz = opts->sz;
-
-		if (sz < sizeof(opts->sz))
-			return -EINVAL;
-		if (sz > sizeof(o)) {
-			const unsigned char *p = (const unsigned char *)opts;
-			size_t i;
-
-			/* A newer caller: fields we do not know must be zero. */
-			for (i = sizeof(o); i < sz; i++)
-				if (p[i])
-					return -E2BIG;
-			sz = sizeof(o);
-		}
-		memcpy(&o, opts, sz);
-	}
+	err = rex_opts_copy(&o, sizeof(o), opts);
+	if (err)
+		return err;
 	if (!entry || (o.image_from_fd ? image || image_size : !image || !image_size))
 		return -EINVAL;
 	if (image_size > UINT32_MAX)

@@ -65,35 +65,19 @@ static void refused(struct __test_metadata *_metadata, int fd, int err, const ch
 		close(fd);
 }
 
-/* The program's tag: the start of the SHA-256 of the image it was loaded from. */
-static int prog_tag(int fd, __u8 tag[BPF_TAG_SIZE])
-{
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
-	union bpf_attr attr;
-
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = len;
-	attr.info.info = ptr_to_u64(&info);
-	if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr))
-		return -1;
-	memcpy(tag, info.tag, BPF_TAG_SIZE);
-	return 0;
-}
-
 TEST_F(image_fd, same_program_as_from_memory)
 {
-	__u8 tag_fd[BPF_TAG_SIZE], tag_mem[BPF_TAG_SIZE];
+	struct bpf_prog_info info_fd, info_mem;
 	int pfd, mfd;
 
 	pfd = rex_load_fd(self->fd, ENTRY, NULL, 0, 0, log_buf, sizeof(log_buf));
 	ASSERT_LE(0, pfd) TH_LOG("load: %s, log: %s", strerror(errno), log_buf);
 	mfd = rex_load(BPF_PROG_TYPE_XDP, IMAGE, IMAGE_LEN, ENTRY, log_buf, sizeof(log_buf));
 	ASSERT_LE(0, mfd) TH_LOG("load: %s, log: %s", strerror(errno), log_buf);
-	ASSERT_EQ(0, prog_tag(pfd, tag_fd));
-	ASSERT_EQ(0, prog_tag(mfd, tag_mem));
-	EXPECT_EQ(0, memcmp(tag_fd, tag_mem, BPF_TAG_SIZE));
+	/* The tag is the start of the SHA-256 of the image. */
+	ASSERT_NE(0, rex_prog_info(pfd, &info_fd));
+	ASSERT_NE(0, rex_prog_info(mfd, &info_mem));
+	EXPECT_EQ(0, memcmp(info_fd.tag, info_mem.tag, BPF_TAG_SIZE));
 	EXPECT_EQ(0, rex_fdinfo_value(pfd, "rex_signed"));
 	close(pfd);
 	close(mfd);

@@ -176,10 +176,8 @@ static int load_file(struct _test_data_policy *self, const char *path)
 TEST_F(policy, ima_measure_and_appraise)
 {
 	char dir[] = "/tmp/rex_ima.XXXXXX", measured[64], appraised[64];
-	unsigned char xattr[2 + 32], tag[BPF_TAG_SIZE];
-	struct bpf_prog_info info = {};
-	__u32 info_len = sizeof(info);
-	union bpf_attr attr;
+	unsigned char xattr[2 + 32];
+	struct bpf_prog_info info;
 	int fd;
 
 	mount("securityfs", SECURITYFS, "securityfs", 0, NULL);
@@ -197,16 +195,11 @@ TEST_F(policy, ima_measure_and_appraise)
 		TH_LOG("%s", strerror(errno));
 	fd = load_file(self, measured);
 	ASSERT_LE(0, fd) TH_LOG("load: %s, log: %s", strerror(errno), log_buf);
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = info_len;
-	attr.info.info = ptr_to_u64(&info);
-	ASSERT_EQ(0, sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr));
+	ASSERT_NE(0, rex_prog_info(fd, &info));
 	close(fd);
 	ASSERT_EQ(0, ima_measured(measured, xattr + 2))
 		TH_LOG("%s is not in %s", measured, IMA_MEASUREMENTS);
-	memcpy(tag, info.tag, sizeof(tag));
-	EXPECT_EQ(0, memcmp(tag, xattr + 2, sizeof(tag)))
+	EXPECT_EQ(0, memcmp(info.tag, xattr + 2, sizeof(info.tag)))
 		TH_LOG("the measured hash is not the image's");
 	/* Only files are measured; memory loads still go. */
 	expect_loads(_metadata, load_signed(self));

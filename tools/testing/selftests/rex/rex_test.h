@@ -158,6 +158,19 @@ static inline int rex_load_signed(const void *image, size_t len, const char *ent
 	return sys_bpf(BPF_PROG_LOAD, &attr);
 }
 
+/* The bpf_prog_info of the program @fd into @info: its ID, or 0 on failure. */
+static inline __u32 rex_prog_info(int fd, struct bpf_prog_info *info)
+{
+	union bpf_attr attr;
+
+	memset(info, 0, sizeof(*info));
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(*info);
+	attr.info.info = ptr_to_u64(info);
+	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) ? 0 : info->id;
+}
+
 /*
  * Load the Rex image in the file @image_fd (BPF_F_REX_IMAGE_FD), with the
  * detached signature @sig (NULL: none) in the keyring @keyring_id; as

@@ -163,34 +163,37 @@ TEST_F(trust, image_byte_flipped)
 	free(img);
 }
 
-/* The signature value changed: it no longer verifies. */
-TEST_F(trust, signature_value_flipped)
+/*
+ * Load IMAGE with the user key's signature, its byte @at (from the end if
+ * negative) XORed with @mask; as rex_load_signed().
+ */
+static int load_sig_changed(__s32 ring, long at, unsigned char mask)
 {
 	size_t len = sig_user_end - sig_user_start;
 	unsigned char *sig = malloc(len);
+	int fd;
 
-	ASSERT_NE(NULL, sig);
+	if (!sig)
+		return -1;
 	memcpy(sig, sig_user_start, len);
-	sig[len - 1] ^= 0x01;
-	refused(_metadata, rex_load_signed(IMAGE, IMAGE_LEN, ENTRY, sig, len, self->ring,
-					   log_buf, sizeof(log_buf)),
-		EKEYREJECTED, "does not match the image");
+	sig[at < 0 ? len + at : (size_t)at] ^= mask;
+	fd = rex_load_signed(IMAGE, IMAGE_LEN, ENTRY, sig, len, ring, log_buf, sizeof(log_buf));
 	free(sig);
+	return fd;
+}
+
+/* The signature value changed: it no longer verifies. */
+TEST_F(trust, signature_value_flipped)
+{
+	refused(_metadata, load_sig_changed(self->ring, -1, 0x01), EKEYREJECTED,
+		"does not match the image");
 }
 
 /* The signature's DER structure broken: not a PKCS#7 message. */
 TEST_F(trust, signature_malformed)
 {
-	size_t len = sig_user_end - sig_user_start;
-	unsigned char *sig = malloc(len);
-
-	ASSERT_NE(NULL, sig);
-	memcpy(sig, sig_user_start, len);
-	sig[0] ^= 0xff;
-	refused(_metadata, rex_load_signed(IMAGE, IMAGE_LEN, ENTRY, sig, len, self->ring,
-					   log_buf, sizeof(log_buf)),
-		EBADMSG, "is not a valid PKCS#7 signature");
-	free(sig);
+	refused(_metadata, load_sig_changed(self->ring, 0, 0xff), EBADMSG,
+		"is not a valid PKCS#7 signature");
 }
 
 TEST_F(trust, no_such_keyring)
@@ -255,18 +258,6 @@ static bool audit_find(int fd, __u32 id, char *out, size_t len)
 	return false;
 }
 
-static __u32 prog_info(int fd, struct bpf_prog_info *info)
-{
-	union bpf_attr attr;
-
-	memset(info, 0, sizeof(*info));
-	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = fd;
-	attr.info.info_len = sizeof(*info);
-	attr.info.info = ptr_to_u64(info);
-	return sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr) ? 0 : info->id;
-}
-
 /*
  * Each load emits an AUDIT_REX record: program ID, the image's SHA-256
  * (whose start is the program's tag), whether it was signed and where the
@@ -295,7 +286,7 @@ TEST_F(trust, audit_record)
 
 	fd = LOAD_SIGNED(sig_user, self->ring);
 	EXPECT_LE(0, fd) TH_LOG("load: %s, log: %s", strerror(errno), log_buf);
-	EXPECT_NE(0, prog_info(fd, &info));
+	EXPECT_NE(0, rex_prog_info(fd, &info));
 	for (i = 0; i < 8; i++)
 		sprintf(tag + 2 * i, "%02x", info.tag[i]);
 	EXPECT_TRUE(audit_find(mon, info.id, rec, sizeof(rec)))
@@ -309,7 +300,7 @@ TEST_F(trust, audit_record)
 
 	fd = rex_load(BPF_PROG_TYPE_XDP, IMAGE, IMAGE_LEN, ENTRY, log_buf, sizeof(log_buf));
 	EXPECT_LE(0, fd);
-	EXPECT_NE(0, prog_info(fd, &info));
+	EXPECT_NE(0, rex_prog_info(fd, &info));
 	EXPECT_TRUE(audit_find(mon, info.id, rec, sizeof(rec)));
 	EXPECT_NE(NULL, strstr(rec, "signed=0 keyring=none")) TH_LOG("%s", rec);
 	close(fd);
