@@ -7,7 +7,9 @@
 #   scripts/rex.sh check     static checks of the series
 #   scripts/rex.sh check-series  patches/ fresh, applies, checkpatch clean,
 #                            every patch builds
-#   scripts/rex.sh test      prepare + checks + kselftests in the VM, summary
+#   scripts/rex.sh test      prepare + checks (but the per-patch builds) +
+#                            kselftests in the VM on the test, debug and
+#                            hardened kernels, summary
 #   scripts/rex.sh fresh     test with an empty cache that shares only the
 #                            downloads of this one (REX_FRESH_CACHE)
 #   scripts/rex.sh demo      prepare + boot the VM and run the demo
@@ -100,7 +102,11 @@ test)
 	rm -f "$REX_TIMES" "$LOGDIR"/test-*serial.log "$LOGDIR/checks.tap"
 	prepare
 	log "static checks"
-	"$ENV" run scripts/check.sh > "$LOGDIR/checks.tap"
+	# The per-patch builds are "make check-series" (and "make check"):
+	# they cost more cold than a kernel, and the hardened kernel needs the
+	# time (README.md).
+	"$ENV" run env REX_CHECK_BISECT="${REX_CHECK_BISECT:-0}" scripts/check.sh \
+		> "$LOGDIR/checks.tap"
 	grep -v '^ok ' "$LOGDIR/checks.tap" | grep -v '^# *$' | head -200 >&2 || true
 	"$ENV" run scripts/vm.sh test
 	log "serial log of the test VM: $LOGDIR/test-serial.log"
@@ -111,10 +117,17 @@ test)
 		scripts/timed.sh build:debug scripts/build-kernel.sh
 	"$ENV" run env REX_FLAVOR=debug scripts/vm.sh debug
 	log "serial log of the debug VM: $LOGDIR/test-debug-serial.log"
+	# And on a hardened kernel (mitigations, IBT, kCFI).
+	"$ENV" run env REX_FLAVOR=hardened \
+		REX_CONFIGS="$ENV_SRC/tools/testing/selftests/rex/config $ENV_SRC/scripts/config/hardened.config" \
+		scripts/timed.sh build:hardened scripts/build-kernel.sh
+	"$ENV" run env REX_FLAVOR=hardened scripts/vm.sh hardened
+	log "serial log of the hardened VM: $LOGDIR/test-hardened-serial.log"
 	printf 'total\t%s\n' "$((SECONDS - t0))" >> "$REX_TIMES"
 	"$ENV" run python3 scripts/summary.py --times "$ENV_CACHE/logs/times.tsv" \
 		"$ENV_CACHE/logs/checks.tap" "$ENV_CACHE/logs/test-serial.log" \
-		"$ENV_CACHE/logs/test-lockdown-serial.log" "$ENV_CACHE/logs/test-policy-serial.log" "$ENV_CACHE/logs/test-debug-serial.log"
+		"$ENV_CACHE/logs/test-lockdown-serial.log" "$ENV_CACHE/logs/test-policy-serial.log" \
+		"$ENV_CACHE/logs/test-debug-serial.log" "$ENV_CACHE/logs/test-hardened-serial.log"
 	;;
 *)
 	die "usage: $0 prepare|check|check-series|test|fresh|fuzz|demo|bench|series"

@@ -82,6 +82,24 @@ fuzz)
 	./run_kselftest.sh -o 0 -t rex:rex_fuzz_test
 	echo "REX-KSELFTEST-END rc=$?"
 	;;
+hardened)
+	# The hardened kernel (mitigations, IBT, kCFI): the whole suite, after
+	# what the kernel chose for this CPU, which the run's log keeps.
+	echo "REX-RUN hardened"
+	echo "REX-CPUS $(nproc)"
+	for f in /sys/devices/system/cpu/vulnerabilities/*; do
+		echo "REX-MITIGATION ${f##*/}: $(cat "$f")"
+	done
+	rex_stacks BOOT
+	echo "REX-KSELFTEST-BEGIN"
+	if [ -n "$only" ]; then
+		./run_kselftest.sh $(echo "$only" | tr ',' '\n' | sed 's/^/-t rex:/')
+	else
+		./run_kselftest.sh -c rex
+	fi
+	echo "REX-KSELFTEST-END rc=$?"
+	rex_stacks AFTER
+	;;
 debug)
 	# The debug kernel (KASAN, kmemleak, lockdep): the whole suite, then
 	# the leaks it left.  Reports from before the suite are cleared.

@@ -19,6 +19,9 @@
 #   scripts/vm.sh debug   run the kselftests on the debug kernel
 #                         (REX_FLAVOR=debug), then a kmemleak scan
 #                         (test-debug-serial.log)
+#   scripts/vm.sh hardened  run the kselftests on the hardened kernel
+#                         (REX_FLAVOR=hardened), with retpolines and return
+#                         thunks forced on (test-hardened-serial.log)
 #
 # The VM powers itself off; a hard limit (REX_VM_TIMEOUT seconds, default
 # 900) stops it if it hangs.
@@ -28,7 +31,12 @@ MODE=${1:-test}
 TREE=$REX_CACHE/linux
 FLAVOR=${REX_FLAVOR:-test}
 OUT=$REX_CACHE/build/$FLAVOR
+# The selftests' images are built for the kernel they run on: the
+# hardened kernel's with its mitigation flags.  The debug kernel runs
+# those of the test kernel, since its KASAN instrumentation is not for
+# images.
 KST_OUT=$REX_CACHE/build/kselftest
+[ "$FLAVOR" != hardened ] || KST_OUT=$REX_CACHE/build/kselftest-hardened
 KST=$REX_CACHE/build/kselftest-install
 STAGE=$REX_CACHE/build/initramfs
 LOGDIR=$REX_CACHE/logs
@@ -124,6 +132,13 @@ debug)
 	# KASAN and lockdep make a load about ten times slower: fewer fuzzer
 	# loads keep the debug boot inside the warm run's budget.
 	boot test-debug debug "rex.fuzz_iters=${REX_FUZZ_ITERS_DEBUG:-4000}"
+	;;
+hardened)
+	# The CPU QEMU emulates needs neither retpolines nor return thunks:
+	# force both, so that images run with the thunks bound as on an
+	# affected CPU.  Fewer fuzzer loads, as on the debug kernel.
+	boot test-hardened hardened spectre_v2=retpoline retbleed=force \
+		"rex.fuzz_iters=${REX_FUZZ_ITERS_HARDENED:-4000}" ${REX_VM_ONLY:+rex.only=$REX_VM_ONLY}
 	;;
 fuzz)
 	boot test-fuzz fuzz "rex.fuzz_iters=${REX_FUZZ_ITERS:-200000}" \

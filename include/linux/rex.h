@@ -17,12 +17,15 @@
  * @REX_ABORT_PANIC: it called rex_panic()
  * @REX_ABORT_STACK: it overflowed its Rex stack
  * @REX_ABORT_TIMEOUT: it ran past its budget and was stopped
+ * @REX_ABORT_TRAP: it hit a trap instruction in its text: a failed kCFI
+ *                  type check, or code its compiler made unreachable
  * @REX_ABORT_NR: number of reasons
  */
 enum rex_abort_reason {
 	REX_ABORT_PANIC,
 	REX_ABORT_STACK,
 	REX_ABORT_TIMEOUT,
+	REX_ABORT_TRAP,
 	REX_ABORT_NR,
 };
 

@@ -449,14 +449,17 @@ bool rex_import_reserved(const char *name)
  * @kind: how the image uses it: called (a helper) or as data (a map)
  * @addr: set to the address the symbol stands for
  *
- * A called import is "__fentry__" or "mcount", the stack check at the
- * entry of each function, resolved to rex_arch_stack_check(); "rex_panic",
- * resolved to rex_panic(); or a helper of the allowlist that is available
- * to the program's type, resolved to its gate.  An import used as data is
+ * A called import is a thunk of the kernel's speculative-execution
+ * mitigations, resolved by rex_arch_import(); "__fentry__" or "mcount",
+ * the stack check at the entry of each function, resolved to
+ * rex_arch_stack_check(); "rex_panic", resolved to rex_panic(); or a
+ * helper of the allowlist that is available to the program's type,
+ * resolved to its gate.  An import used as data is
  * one of the image's maps, resolved to the map bound to it.
  *
- * Return: 0 on success, -ENOENT for an unknown name and -EINVAL for a
- * helper the program may not use or an import used as what it is not,
+ * Return: 0 on success, -ENOENT for an unknown name, -EINVAL for a
+ * helper the program may not use or an import used as what it is not, and
+ * -EOPNOTSUPP for a thunk of a mitigation the kernel is built without,
  * with a line naming the symbol in the log.
  */
 int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_kind kind,
@@ -466,6 +469,14 @@ int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_ki
 	unsigned int i;
 	int idx;
 
+	idx = kind == REX_IMPORT_FUNC ? rex_arch_import(name, addr, &ld->rethunk) : -ENOENT;
+	if (idx != -ENOENT) {
+		if (idx)
+			rex_log(ld,
+				"import '%s' is a thunk of a mitigation this kernel is built without: build the image for this kernel",
+				rex_printable(shown, name));
+		return idx;
+	}
 	if (kind == REX_IMPORT_DATA) {
 		for (i = 0; i < ld->nr_maps; i++) {
 			if (!strcmp(ld->map_defs[i].name, name)) {

@@ -590,20 +590,17 @@ static int check_reloc_sections(struct rex_elf *elf)
 }
 
 /*
- * Find the section called @name.  Returns 0 and sets *@data and *@size if
- * there is exactly one and it lies in the file, 0 with *@size == 0 if there
- * is none, and -EINVAL if the section names cannot be read or the section
- * is bad.
+ * Find the section called @name.  Returns 0 and sets *@found to its header
+ * if there is exactly one, to NULL if there is none, and -EINVAL if the
+ * section names cannot be read or there is more than one.
  */
-static int find_section(struct rex_elf *elf, const char *name, const void **data,
-			size_t *size)
+static int find_shdr(struct rex_elf *elf, const char *name, const Elf64_Shdr **found)
 {
 	unsigned int i, shstrndx = elf->ehdr->e_shstrndx;
 	const Elf64_Shdr *names, *sh;
 	const char *strs;
-	bool found = false;
 
-	*size = 0;
+	*found = NULL;
 	if (shstrndx == SHN_UNDEF || shstrndx >= elf->ehdr->e_shnum) {
 		rex_err(elf, "section name table index %u out of range", shstrndx);
 		return -EINVAL;
@@ -618,19 +615,38 @@ static int find_section(struct rex_elf *elf, const char *name, const void **data
 		sh = shdr(elf, i);
 		if (sh->sh_name >= names->sh_size || strcmp(strs + sh->sh_name, name))
 			continue;
-		if (found) {
+		if (*found) {
 			rex_err(elf, "section %u: more than one %s section", i, name);
 			return -EINVAL;
 		}
-		if (sh->sh_type != SHT_PROGBITS || !in_file(elf, sh->sh_offset, sh->sh_size) ||
-		    !IS_ALIGNED(sh->sh_offset, 4)) {
-			rex_err(elf, "section %u: bad %s section", i, name);
-			return -EINVAL;
-		}
-		*data = elf->data + sh->sh_offset;
-		*size = sh->sh_size;
-		found = true;
+		*found = sh;
 	}
+	return 0;
+}
+
+/*
+ * Find the section called @name.  Returns 0 and sets *@data and *@size if
+ * there is exactly one and it lies in the file, 0 with *@size == 0 if there
+ * is none, and -EINVAL if the section names cannot be read or the section
+ * is bad.
+ */
+static int find_section(struct rex_elf *elf, const char *name, const void **data,
+			size_t *size)
+{
+	const Elf64_Shdr *sh;
+	int err;
+
+	*size = 0;
+	err = find_shdr(elf, name, &sh);
+	if (err || !sh)
+		return err;
+	if (sh->sh_type != SHT_PROGBITS || !in_file(elf, sh->sh_offset, sh->sh_size) ||
+	    !IS_ALIGNED(sh->sh_offset, 4)) {
+		rex_err(elf, "section %u: bad %s section", (unsigned int)(sh - shdr(elf, 0)), name);
+		return -EINVAL;
+	}
+	*data = elf->data + sh->sh_offset;
+	*size = sh->sh_size;
 	return 0;
 }
 
@@ -784,6 +800,29 @@ static int reloc_target(struct rex_elf *elf, const struct rex_dyn_table *t, size
 	return -EINVAL;
 }
 
+/*
+ * A pointer into the image's text that a relocation makes is the address of
+ * a function, which an indirect call may reach: on a kernel built for IBT
+ * it must start with ENDBR64, or the call would trap on a CPU with IBT.
+ * Checked whether or not this CPU has IBT, as the entry is: an image is
+ * fit for the kernel, not for one machine.  Section markers that are no
+ * functions (__patchable_function_entries) have no place in an image.
+ */
+static int check_code_ptr(struct rex_elf *elf, u8 *base, const char *what, size_t rel, u64 off)
+{
+	const struct rex_seg *seg;
+
+	if (!IS_ENABLED(CONFIG_X86_KERNEL_IBT))
+		return 0;
+	seg = find_seg(elf, off, sizeof(u32));
+	if (!seg || !(seg->flags & PF_X) || __is_endbr(get_unaligned((u32 *)(base + off))))
+		return 0;
+	rex_err(elf,
+		"%s relocation %zu: pointer to %#llx in the text, which does not start with ENDBR64 (build with -fcf-protection=branch)",
+		what, rel, off);
+	return -EINVAL;
+}
+
 static int apply_rela(struct rex_elf *elf, u8 *base, const struct rex_dyn_table *t)
 {
 	const Elf64_Rela *rela = (const void *)(elf->data + t->off);
@@ -827,6 +866,11 @@ static int apply_rela(struct rex_elf *elf, u8 *base, const struct rex_dyn_table 
 				t->tag, type);
 			return -EINVAL;
 		}
+		if (val - (u64)base < elf->span) {
+			err = check_code_ptr(elf, base, "dynamic", i, val - (u64)base);
+			if (err)
+				return err;
+		}
 		put_unaligned(val, (u64 *)(base + rela[i].r_offset));
 	}
 	return 0;
@@ -847,6 +891,9 @@ static int relr_one(struct rex_elf *elf, u8 *base, const struct rex_dyn_table *t
 			rel, off);
 		return -EINVAL;
 	}
+	err = check_code_ptr(elf, base, "RELR", rel, addend);
+	if (err)
+		return err;
 	put_unaligned(addend + (u64)base, (u64 *)(base + off));
 	return 0;
 }
@@ -899,11 +946,83 @@ static int apply_relocations(struct rex_elf *elf, u8 *base)
 	return err ?: apply_rela(elf, base, &elf->jmprel);
 }
 
+/*
+ * Calls to imports go through the PLT, whose entries jump through the GOT
+ * slots that the PLT relocations (DT_JMPREL) fill: entry i of .plt.sec (the
+ * IBT PLT), or entry i + 1 of .plt (after its lazy-binding header), for
+ * relocation i, as the x86-64 psABI lays them out.  With the slots filled,
+ * make every entry a direct jump to what its slot holds (see
+ * arch/x86/kernel/rex_image.c for why).  An entry that does not jump
+ * through the slot of its relocation is refused: the loader binds nothing
+ * it has not resolved itself.
+ */
+static int bind_plt(struct rex_elf *elf, u8 *base)
+{
+	const Elf64_Rela *rela = (const void *)(elf->data + elf->jmprel.off);
+	size_t i, n = elf->jmprel.size / sizeof(*rela);
+	const struct rex_seg *seg;
+	const Elf64_Shdr *sh;
+	unsigned int first = 0;
+	int err;
+
+	err = find_shdr(elf, ".plt.sec", &sh);
+	if (!err && !sh) {
+		err = find_shdr(elf, ".plt", &sh);
+		first = 1;
+	}
+	if (err || !n)
+		return err;
+	if (!sh) {
+		rex_err(elf, "%zu PLT relocations and no PLT", n);
+		return -EINVAL;
+	}
+	seg = find_seg(elf, sh->sh_addr, sh->sh_size);
+	if (sh->sh_type != SHT_PROGBITS || !seg || !(seg->flags & PF_X) ||
+	    sh->sh_size % REX_PLT_ENTRY || sh->sh_size / REX_PLT_ENTRY != n + first) {
+		rex_err(elf, "section %u: a PLT that is not %zu entries of %u bytes in the text",
+			(unsigned int)(sh - shdr(elf, 0)), n + first, REX_PLT_ENTRY);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		u64 at = sh->sh_addr + (i + first) * REX_PLT_ENTRY;
+
+		if (ELF64_R_TYPE(rela[i].r_info) != R_X86_64_JUMP_SLOT ||
+		    rex_arch_plt_got(base + at, at) != rela[i].r_offset) {
+			rex_err(elf, "PLT entry at %#llx does not jump through the slot of PLT relocation %zu",
+				at, i);
+			return -EINVAL;
+		}
+		err = rex_arch_plt_bind(base + at, get_unaligned((u64 *)(base + rela[i].r_offset)));
+		if (err) {
+			rex_err(elf, "PLT relocation %zu: import out of reach of a direct jump", i);
+			return err;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A kernel built with return thunks on a CPU that needs them: every return
+ * of the image must go through the thunk (an import), or the image would
+ * undo the mitigation.  Retpolines cannot be checked as cheaply (only by
+ * decoding the whole text): the signature vouches for the flags the image
+ * was built with (Documentation/bpf/rex.rst, "Mitigations").
+ */
+static int check_mitigations(struct rex_elf *elf)
+{
+	if (!rex_arch_needs_rethunk() || elf->ld->rethunk)
+		return 0;
+	rex_err(elf,
+		"image returns without the return thunk this kernel needs (build it with the kernel's mitigation flags, as rex-build.sh does)");
+	return -EINVAL;
+}
+
 static int find_entry(struct rex_elf *elf, u8 *base, const char *name, rex_entry_t *entry)
 {
 	const struct rex_seg *seg;
 	const Elf64_Sym *sym;
 	unsigned int i;
+	u32 hash;
 
 	for (i = 1, sym = NULL; i < elf->nsyms && !sym; i++) {
 		if (elf->syms[i].st_shndx != SHN_UNDEF &&
@@ -924,14 +1043,20 @@ static int find_entry(struct rex_elf *elf, u8 *base, const char *name, rex_entry
 		return -EINVAL;
 	}
 #ifdef CONFIG_X86_KERNEL_IBT
-	if (cpu_feature_enabled(X86_FEATURE_IBT) &&
-	    !__is_endbr(get_unaligned((u32 *)(base + sym->st_value)))) {
+	/* Whether or not this CPU has IBT: see check_code_ptr(). */
+	if (!__is_endbr(get_unaligned((u32 *)(base + sym->st_value)))) {
 		rex_err(elf,
 			"entry symbol '%s' does not start with ENDBR64 (build with -fcf-protection=branch)",
 			shown(elf, name));
 		return -EINVAL;
 	}
 #endif
+	if (!rex_arch_entry_typed(base + sym->st_value, sym->st_value - seg->vaddr, &hash)) {
+		rex_err(elf,
+			"entry symbol '%s' does not carry the kCFI type hash of unsigned int (const void *ctx), %#010x, but %#010x (build with the kernel's kCFI flags and declare the entry with that type)",
+			shown(elf, name), rex_entry_hash, hash);
+		return -EINVAL;
+	}
 	*entry = (rex_entry_t)(base + sym->st_value);
 	return 0;
 }
@@ -1053,6 +1178,8 @@ int rex_image_load(struct rex_image *img, const void *data, size_t len,
 
 	map_segments(elf, base);
 	err = apply_relocations(elf, base);
+	err = err ?: bind_plt(elf, base);
+	err = err ?: check_mitigations(elf);
 	err = err ?: find_entry(elf, base, entry, &fn);
 	err = err ?: protect(elf, base);
 	if (err) {

@@ -419,11 +419,12 @@ void rex_prog_show_fdinfo(struct seq_file *m, const struct bpf_prog *prog)
 		return;
 	seq_printf(m, "rex:\t1\nrex_image_pages:\t%zu\nrex_text_bytes:\t%zu\n"
 		   "rex_panics:\t%lld\nrex_stack_overflows:\t%lld\nrex_timeouts:\t%lld\n"
-		   "rex_leaks:\t%lld\n",
+		   "rex_traps:\t%lld\nrex_leaks:\t%lld\n",
 		   rex->image.size >> PAGE_SHIFT, rex->image.text_size,
 		   atomic64_read(&rex->aborts[REX_ABORT_PANIC]),
 		   atomic64_read(&rex->aborts[REX_ABORT_STACK]),
 		   atomic64_read(&rex->aborts[REX_ABORT_TIMEOUT]),
+		   atomic64_read(&rex->aborts[REX_ABORT_TRAP]),
 		   atomic64_read(&rex->leaks));
 	/* 1 for a signature verified at load; the keyring's serial, if a user's. */
 	seq_printf(m, "rex_signed:\t%d\n", prog->aux->sig.verdict == BPF_SIG_VERIFIED);

@@ -59,6 +59,7 @@ typedef u64 (*rex_helper_fn)(u64, u64, u64, u64, u64);
  * @log: the BPF log that receives rejection messages
  * @map_defs: the image's map descriptions, inside the kernel's copy
  * @nr_maps: number of entries of @map_defs, and of @prog's used maps
+ * @rethunk: the image imports the return thunk: its returns go through it
  *
  * The loader hands every undefined symbol of the image to
  * rex_import_resolve(), which looks at the maps bound by rex_maps_bind()
@@ -71,6 +72,7 @@ struct rex_load {
 	struct bpf_verifier_log *log;
 	const struct rex_map_def *map_defs;
 	unsigned int nr_maps;
+	bool rethunk;
 };
 
 /**

@@ -38,6 +38,7 @@
 #include <linux/timekeeping.h>
 #include <linux/sysctl.h>
 #include <linux/uaccess.h>
+#include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <uapi/linux/pkt_cls.h>
 #include <uapi/linux/rex.h>
@@ -76,6 +77,9 @@ struct rex_res {
  * @short_at: what found too little stack left: a function entry, a helper
  *            call or a panic; NULL for the guard page
  * @stack_left: how much stack was left there, in bytes
+ * @trap_target: for a failed kCFI check, the address called
+ * @trap_type: and the type hash the caller expected
+ * @trap_cfi: the trap was a kCFI check that failed
  * @override_ip: for a kprobe program that may override the probed function's
  *               return: the instruction pointer of its context at entry
  * @override_ret: the return value register of that context at entry
@@ -96,6 +100,9 @@ struct rex_level {
 	const char *stopped_by;
 	const char *short_at;
 	unsigned long stack_left;
+	unsigned long trap_target;
+	u32 trap_type;
+	bool trap_cfi;
 	unsigned long override_ip;
 	unsigned long override_ret;
 	char msg[REX_ABORT_MSG_MAX];
@@ -261,16 +268,16 @@ static unsigned int release_all(struct rex_level *lv)
 /**
  * rex_enter() - call the entry of the program running at this level
  *
- * Called by rex_arch_call() on the Rex stack.  The entry is native code
- * without a kCFI type hash, hence __nocfi.
+ * Called by rex_arch_call() on the Rex stack.  The entry is called by
+ * rex_arch_enter(), which checks its kCFI type hash on kernels with kCFI.
  *
  * Return: the program's return value.
  */
-__nocfi unsigned int rex_enter(void)
+unsigned int rex_enter(void)
 {
 	struct rex_level *lv = this_level();
 
-	return lv->prog->aux->rex->image.entry(lv->ctx);
+	return rex_arch_enter(lv->prog->aux->rex->image.entry, lv->ctx);
 }
 
 /*
@@ -381,6 +388,7 @@ static const char *const abort_what[] = {
 	[REX_ABORT_PANIC]	= "panicked",
 	[REX_ABORT_STACK]	= "overflowed its stack",
 	[REX_ABORT_TIMEOUT]	= "ran past its budget",
+	[REX_ABORT_TRAP]	= "trapped",
 };
 
 /*
@@ -514,7 +522,7 @@ void __noreturn rex_fault_exit(unsigned int reason)
 {
 	unsigned int level = interrupt_context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
-	char buf[REX_ABORT_MSG_MAX + 32];
+	char buf[REX_ABORT_MSG_MAX + 128];
 
 	switch (reason) {
 	case REX_ABORT_PANIC:
@@ -523,6 +531,14 @@ void __noreturn rex_fault_exit(unsigned int reason)
 	case REX_ABORT_TIMEOUT:
 		snprintf(buf, sizeof(buf), "%u ms, stopped at %pS by %s",
 			 READ_ONCE(rex_budget_ms), (void *)lv->fault_ip, lv->stopped_by);
+		break;
+	case REX_ABORT_TRAP:
+		if (lv->trap_cfi)
+			snprintf(buf, sizeof(buf),
+				 "kCFI check failed, expected type hash %#010x: at %pS, call to %pS",
+				 lv->trap_type, (void *)lv->fault_ip, (void *)lv->trap_target);
+		else
+			snprintf(buf, sizeof(buf), "trap instruction at %pS", (void *)lv->fault_ip);
 		break;
 	default:
 		if (lv->short_at)
@@ -616,6 +632,57 @@ noinstr bool rex_stack_overflow(struct pt_regs *regs, unsigned long address)
 		return true;
 	}
 	return false;
+}
+
+/*
+ * The check clang emits before an indirect call with -fsanitize=kcfi, and
+ * rustc with -Zsanitizer=kcfi, ending at the trap @ip points to:
+ *
+ *   41 ba <imm32>        movl $-hash, %r10d
+ *   45 03 53 <disp8>     addl -disp(%r11), %r10d
+ *   74 02                je   .Lcall
+ *   0f 0b                ud2
+ *
+ * Sets the target and the type hash the caller expected if it is one.
+ */
+static bool decode_kcfi(const struct pt_regs *regs, unsigned long *target, u32 *type)
+{
+	u8 insn[12];
+
+	if (copy_from_kernel_nofault(insn, (void *)regs->ip - sizeof(insn), sizeof(insn)) ||
+	    insn[0] != 0x41 || insn[1] != 0xba || insn[6] != 0x45 || insn[7] != 0x03 ||
+	    insn[8] != 0x53 || insn[10] != 0x74)
+		return false;
+	*type = -get_unaligned((u32 *)(insn + 2));
+	*target = regs->r11;
+	return true;
+}
+
+/**
+ * rex_trap() - leave a program that hit a trap instruction in its text
+ * @regs: registers at the invalid opcode exception
+ *
+ * A trap in a program's text is a failed kCFI type check (the image calls
+ * a function through a pointer of another type; only code that can cast
+ * function pointers, such as C, can) or code its compiler made
+ * unreachable.  If one of this CPU's programs was running its own text on
+ * its own Rex stack at @regs, make it resume in the exit path with
+ * REX_ABORT_TRAP, which reports the check that failed: the same way out
+ * as a program stopped in its own text by the watchdog.  Called by
+ * handle_bug() before it reports a BUG or a CFI failure of the kernel.
+ *
+ * Return: true if the trap is handled.
+ */
+bool rex_trap(struct pt_regs *regs)
+{
+	unsigned int level = interrupt_context_level();
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+
+	if (!lv->busy || lv->leaving || !on_level_stack(level, regs->sp) ||
+	    !in_prog_text(lv, regs->ip))
+		return false;
+	lv->trap_cfi = decode_kcfi(regs, &lv->trap_target, &lv->trap_type);
+	return redirect(regs, level, REX_ABORT_TRAP, false);
 }
 
 /*

@@ -3,7 +3,9 @@
  * Rex on x86-64: the landing pads that leave a program early.
  */
 #include <linux/linkage.h>
+#include <asm/frame.h>
 #include <asm/ibt.h>
+#include <asm/nospec-branch.h>
 #include <asm/percpu.h>
 #include <asm/unwind_hints.h>
 
@@ -67,7 +69,8 @@ SYM_FUNC_END(rex_arch_leave)
  * calls mcount after it), and the loader binds both names here.  Return if
  * the stack pointer is at or above this CPU's rex_stack_limit, else leave
  * the program through rex_stack_exhausted(), with the address the check
- * was called from.  Called through the image's PLT, hence ENDBR; clobbers
+ * was called from.  Reached by a direct jump from the image's PLT entry
+(rex_arch_plt_bind()); ENDBR because its address is taken.  Clobbers
  * nothing but the flags, since __fentry__ runs before the prologue, with
  * the arguments still in their registers.
  */
@@ -80,3 +83,51 @@ SYM_FUNC_START(rex_arch_stack_check)
 	movq	(%rsp), %rdi
 	jmp	rex_stack_exhausted
 SYM_FUNC_END(rex_arch_stack_check)
+
+/*
+ * void rex_arch_ret(void)
+ *
+ * What an image's __x86_return_thunk stands for on a CPU that needs no
+ * return thunk (rex_arch_import()).  rex_arch_plt_bind() writes a RET into
+ * the image's PLT entry instead of a jump here: this is a function only so
+ * that the GOT slot holds the address of one that does the same.
+ */
+SYM_FUNC_START(rex_arch_ret)
+	ENDBR
+	ANNOTATE_UNRET_SAFE
+	ret
+	int3
+SYM_FUNC_END(rex_arch_ret)
+
+/*
+ * unsigned int rex_arch_enter(const void *entry, const void *ctx)
+ *
+ * Call the entry of a program with its context.  With kCFI, first check,
+ * as a kCFI call site does, that the entry carries the type hash of the
+ * entry type (rex_entry_hash), which the loader checked when it loaded the
+ * image: a call through a corrupted entry pointer traps here, and is
+ * reported as a CFI failure.  The check is written out rather than left to
+ * the compiler: the compiler would read the hash where the kernel's own
+ * function padding puts it, and under FineIBT the kernel rewrites its own
+ * kCFI call sites to call a FineIBT preamble, which images, never patched,
+ * do not have.  This site has neither shape, so it is left alone.
+ */
+SYM_FUNC_START(rex_arch_enter)
+	FRAME_BEGIN
+	movq	%rdi, %r11
+	movq	%rsi, %rdi
+#ifdef CONFIG_CFI
+	movl	rex_entry_hash(%rip), %r10d
+	cmpl	%r10d, -4(%r11)
+	je	.Lrex_entry_typed
+.Lrex_entry_trap:
+	ud2
+	.pushsection .kcfi_traps, "ao", @progbits, .text
+	.long	.Lrex_entry_trap - .
+	.popsection
+.Lrex_entry_typed:
+#endif
+	CALL_NOSPEC r11
+	FRAME_END
+	RET
+SYM_FUNC_END(rex_arch_enter)

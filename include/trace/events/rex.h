@@ -12,12 +12,14 @@
 TRACE_DEFINE_ENUM(REX_ABORT_PANIC);
 TRACE_DEFINE_ENUM(REX_ABORT_STACK);
 TRACE_DEFINE_ENUM(REX_ABORT_TIMEOUT);
+TRACE_DEFINE_ENUM(REX_ABORT_TRAP);
 
 /*
  * rex_abort - a Rex program was left before it returned
  * @prog: the program
  * @reason: enum rex_abort_reason
- * @msg: the panic message, or where the program overflowed or was stopped
+ * @msg: the panic message, or where the program overflowed, trapped or was
+ *       stopped
  * @released: number of resources released from the cleanup ledger
  */
 TRACE_EVENT(rex_abort,
@@ -48,7 +50,8 @@ TRACE_EVENT(rex_abort,
 		  __print_symbolic(__entry->reason,
 				   { REX_ABORT_PANIC, "panic" },
 				   { REX_ABORT_STACK, "stack_overflow" },
-				   { REX_ABORT_TIMEOUT, "timeout" }),
+				   { REX_ABORT_TIMEOUT, "timeout" },
+				   { REX_ABORT_TRAP, "trap" }),
 		  __entry->released, __get_str(msg))
 );
 

@@ -6,6 +6,8 @@
 #   rex-build.sh [-k KBUILD] [-I HDRS] [-C CACHE] [-v] [--sign KEY CERT] PROG.rs -o PROG.rex
 #   rex-build.sh [-k KBUILD] [-C CACHE] --flags     print the flags and where they came from
 #   rex-build.sh [-k KBUILD] [-C CACHE] --check     can programs be built here?
+#   rex-build.sh -k KBUILD --cc | --cflags    the C compiler of KBUILD, and the
+#                                             flags C-built images take from it
 #
 # With -k (or REX_KBUILD), a kernel build directory of a kernel configured
 # with CONFIG_RUST=y, programs are built with the kernel's own rustc, target
@@ -15,7 +17,13 @@
 # kernel's target has none), with overflow checks, and with a call to the
 # kernel's stack check at the entry of every function (-Zinstrument-mcount,
 # which the loader binds); no function may have a frame larger than
-# REX_FRAME_MAX (linux/rex.h), which the image's .stack_sizes tell.  Without one, the
+# REX_FRAME_MAX (linux/rex.h), which the image's .stack_sizes tell.  The
+# kernel's mitigation flags stay: return thunks, retpolines (in its target
+# specification), straight-line-speculation hardening and kCFI, so that an
+# image's returns and indirect branches are what the kernel's own are (the
+# loader binds the thunks; Documentation/bpf/rex.rst, "Mitigations").
+# Function padding for call thunks and FineIBT does not: an image is never
+# patched.  Without one, the
 # built-in target x86_64-unknown-none of the same rustc is used with the
 # equivalent flags: soft float, no red zone, kernel code model, frame
 # pointers, IBT landing pads, no jump tables.
@@ -72,6 +80,8 @@ while [ $# -gt 0 ]; do
 		SIGN_KEY=$2 SIGN_CERT=$3; shift 3 ;;
 	--flags) MODE=flags; shift ;;
 	--check) MODE=check; shift ;;
+	--cc) MODE=cc; shift ;;
+	--cflags) MODE=cflags; shift ;;
 	-h|--help) sed -n '3,8p' "$0" | sed 's/^# \?//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) SRC=$1; shift ;;
@@ -135,12 +145,12 @@ setup_flags() {
 			--remap-path-prefix=*|--remap-path-scope=*) ;;
 			# Lints for the kernel's own crates.
 			-W*|-D*|-A*) ;;
-			# Thunks are imports of the kernel's __x86_return_thunk
-			# and __x86_indirect_thunk_*, which the loader does not
-			# resolve yet: the image would not load.
-			-Zfunction-return=thunk-extern|-Zretpoline*)
-				die "the kernel build uses $f:" \
-				    "Rex images cannot import its thunks yet" ;;
+			# Padding the kernel patches into call-depth
+			# accounting and FineIBT preambles; images are not
+			# patched, and the padding's entries in
+			# __patchable_function_entries would be pointers into
+			# the text that are no functions.
+			-Zpatchable-function-entry=*) ;;
 			*) kept+=("$f") ;;
 			esac
 		done
@@ -311,6 +321,28 @@ check_frames() {
 	fi
 	run "$OBJCOPY" --remove-section=.stack_sizes "$img"
 }
+
+# The C compiler of the kernel build and the mitigation flags of its C
+# code (rust-flags.mk), for C-built images: C images are built with the
+# kernel's compiler, since only the flags of the same compiler mean the
+# same code (and only clang has kCFI).
+c_flags() {
+	local out line llvm=()
+	[ -n "$KBUILD" ] && [ -f "$KBUILD/.config" ] || die "--$MODE needs a kernel build (-k)"
+	! grep -qx 'CONFIG_CC_IS_CLANG=y' "$KBUILD/.config" || llvm=(LLVM=1)
+	out=$(cd "$KBUILD" && env -i PATH="$PATH" HOME="${HOME:-/}" \
+		make -s --no-print-directory -f Makefile -f "$LIBREX_DIR/rust-flags.mk" \
+		"${llvm[@]}" rex-c-flags 2>/dev/null) ||
+		die "cannot read the C flags of the kernel build in $KBUILD"
+	while IFS= read -r line; do
+		case $MODE:$line in
+		cc:CC=*) echo "${line#CC=}" ;;
+		cflags:CFLAGS=*) echo "${line#CFLAGS=}" ;;
+		esac
+	done <<< "$out"
+	exit 0
+}
+case $MODE in cc|cflags) c_flags ;; esac
 
 setup_flags
 setup_cache

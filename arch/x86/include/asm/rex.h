@@ -82,6 +82,20 @@ bool rex_stack_overflow(struct pt_regs *regs, unsigned long address);
 void __noreturn rex_arch_leave(unsigned long *tos, unsigned long bp, unsigned int reason);
 void rex_arch_stack_check(void);
 void __noreturn rex_stack_exhausted(unsigned long ip);
+bool rex_trap(struct pt_regs *regs);
+
+/* Size of a PLT entry of an image (x86-64 psABI, .plt and .plt.sec). */
+#define REX_PLT_ENTRY		16
+
+extern u32 rex_entry_hash;
+
+unsigned int rex_arch_enter(const void *entry, const void *ctx);
+bool rex_arch_entry_typed(const u8 *entry, u64 room, u32 *hash);
+void rex_arch_ret(void);
+int rex_arch_import(const char *name, u64 *addr, bool *rethunk);
+bool rex_arch_needs_rethunk(void);
+u64 rex_arch_plt_got(const u8 *entry, u64 vaddr);
+int rex_arch_plt_bind(u8 *entry, u64 target);
 
 /*
  * Call rex_enter() on the Rex stack whose top word is @tos.  The frame

@@ -232,12 +232,14 @@ macro_rules! license {
 macro_rules! __entry {
     ($ctx_ty:ty, $raw_ty:ty, $prog_type:expr, $attach:expr, $stack:expr,
      $name:ident, $ctx:ident, $ret:ty, $body:block) => {
+        // The kernel calls every entry as `unsigned int (const void *ctx)`
+        // and, with kCFI, checks that type's hash in front of it.
         #[no_mangle]
-        extern "C" fn $name(raw: *mut $raw_ty) -> u32 {
+        extern "C" fn $name(raw: *const core::ffi::c_void) -> u32 {
             fn body($ctx: &mut $ctx_ty) -> $ret $body
             // SAFETY: the kernel calls the entry with the context of the
             // program type it was described as, valid for the whole run.
-            let mut ctx = unsafe { <$ctx_ty>::from_raw(raw) };
+            let mut ctx = unsafe { <$ctx_ty>::from_raw(raw as *mut $raw_ty) };
             $crate::ProgReturn::into_ret(body(&mut ctx))
         }
 

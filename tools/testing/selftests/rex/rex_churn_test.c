@@ -217,9 +217,19 @@ static int run_trace(struct worker *w, struct rex_object *obj, struct rex_progra
 		return err;
 	}
 	err = count_getppid(w, counts, &delta);
-	if (!err && delta != NR_CALLS)
-		err = fail(w, -EIO, "attached: %llu of %d getppid calls counted",
-			   (unsigned long long)delta, NR_CALLS);
+	if (!err && delta != NR_CALLS) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		/* Why: runs the program missed, or left early. */
+		rex_prog_get_info(rex_program__fd(prog), &info, &len);
+		err = fail(w, -EIO,
+			   "attached: %llu of %d getppid calls counted (%llu recursion misses; %lld timeouts, %lld panics)",
+			   (unsigned long long)delta, NR_CALLS,
+			   (unsigned long long)info.recursion_misses,
+			   rex_fdinfo_value(rex_program__fd(prog), "rex_timeouts"),
+			   rex_fdinfo_value(rex_program__fd(prog), "rex_panics"));
+	}
 	ret = rex_link__destroy(link);
 	if (kind == KIND_KPROBE)
 		pthread_mutex_unlock(&kprobe_lock);

@@ -150,6 +150,8 @@ TEST_F(info, jited_text)
 {
 	__u32 len = sizeof(struct bpf_prog_info);
 	struct bpf_prog_info info = {};
+	uint64_t plt, plt_off, plt_end, i;
+	unsigned int nr_plt;
 	unsigned char *code;
 	__u64 ksym = 0;
 	__u32 flen = 0;
@@ -172,8 +174,32 @@ TEST_F(info, jited_text)
 	EXPECT_EQ(1, info.nr_jited_func_lens);
 	EXPECT_EQ(self->text.memsz, flen);
 	EXPECT_NE(0, ksym);
-	/* The text is mapped unchanged: relocations only touch data. */
-	EXPECT_EQ(0, memcmp(code, self->text.bytes, self->text.filesz));
+	/*
+	 * The text is mapped unchanged but for the PLT: relocations only touch
+	 * data, and the loader makes each PLT entry a direct jump to what it
+	 * bound the entry's GOT slot to, in the kernel, or a return.
+	 */
+	nr_plt = rex_image_plt(xdp_first_light_start, &plt, &plt_off);
+	ASSERT_LT(0, nr_plt);		/* __fentry__, at least */
+	plt -= self->text.vaddr;
+	plt_end = plt + nr_plt * REX_PLT_ENTRY;
+	ASSERT_GE(self->text.filesz, plt_end);
+	EXPECT_EQ(0, memcmp(code, self->text.bytes, plt));
+	EXPECT_EQ(0, memcmp(code + plt_end, self->text.bytes + plt_end,
+			    self->text.filesz - plt_end));
+	for (i = plt; i < plt_end; i += REX_PLT_ENTRY) {
+		uint64_t to;
+		int32_t disp;
+
+		if (code[i] == 0xc3)	/* ret: a return thunk nobody needs */
+			continue;
+		ASSERT_EQ(0xe9, code[i])
+			TH_LOG("PLT entry at %#llx not bound", (unsigned long long)i);
+		memcpy(&disp, code + i + 1, sizeof(disp));
+		to = ksym + i + 5 + disp;
+		EXPECT_FALSE(to >= ksym && to < ksym + self->text.memsz)
+			TH_LOG("PLT entry at %#llx jumps into the image", (unsigned long long)i);
+	}
 	free(code);
 }
 

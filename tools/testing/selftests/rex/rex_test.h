@@ -5,6 +5,7 @@
 #ifndef __REX_TEST_H
 #define __REX_TEST_H
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
@@ -337,6 +338,48 @@ static inline long long rex_fdinfo_value(int fd, const char *key)
 	if (p)
 		sscanf(p + strlen(key), ":\t%lld", &v);
 	return v;
+}
+
+/* Size of a PLT entry of an image (x86-64 psABI). */
+#define REX_PLT_ENTRY	16
+
+/*
+ * The section of the image @img called @name, or NULL.  The images are the
+ * test's own, built by its Makefile: no bounds are checked.
+ */
+static inline const Elf64_Shdr *rex_image_section(const unsigned char *img, const char *name)
+{
+	const Elf64_Ehdr *eh = (const void *)img;
+	const Elf64_Shdr *sh = (const void *)(img + eh->e_shoff);
+	const char *names = (const char *)img + sh[eh->e_shstrndx].sh_offset;
+	int i;
+
+	for (i = 0; i < eh->e_shnum; i++)
+		if (!strcmp(names + sh[i].sh_name, name))
+			return &sh[i];
+	return NULL;
+}
+
+/*
+ * The PLT entries of the image @img that the loader binds, one per PLT
+ * relocation: those of .plt.sec (the IBT PLT), or those of .plt after its
+ * header.  Sets *@addr to the address of the first in the image and
+ * *@off to its offset in the file; returns their number (0 without).
+ */
+static inline unsigned int rex_image_plt(const unsigned char *img, uint64_t *addr, uint64_t *off)
+{
+	const Elf64_Shdr *sh = rex_image_section(img, ".plt.sec");
+	unsigned int skip = 0;
+
+	if (!sh) {
+		sh = rex_image_section(img, ".plt");
+		skip = 1;
+	}
+	if (!sh || sh->sh_size / REX_PLT_ENTRY <= skip)
+		return 0;
+	*addr = sh->sh_addr + skip * REX_PLT_ENTRY;
+	*off = sh->sh_offset + skip * REX_PLT_ENTRY;
+	return sh->sh_size / REX_PLT_ENTRY - skip;
 }
 
 /* The whole kernel log, NUL-terminated, to free(); or NULL. */

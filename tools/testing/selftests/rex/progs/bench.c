@@ -17,12 +17,12 @@ REX_PROG_STACK(rex_bench_calls, BPF_PROG_TYPE_XDP, 0, 64);
 
 #define BENCH_CALLS	8
 
-unsigned int rex_bench_pass(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_bench_pass, const struct rex_xdp_buff *, ctx)
 {
 	return XDP_PASS;
 }
 
-unsigned int rex_bench_lookup(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_bench_lookup, const struct rex_xdp_buff *, ctx)
 {
 	__u32 zero = 0;
 	__u64 *v = bpf_map_lookup_elem(&counter, &zero);
@@ -38,7 +38,7 @@ static __u64 step(__u64 x)
 	return x * 3 + 1;
 }
 
-unsigned int rex_bench_calls(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_bench_calls, const struct rex_xdp_buff *, ctx)
 {
 	/* Hidden, so not inlined: each call is one stack check. */
 	__u64 (*fn)(__u64 x) = rex_hide(step);

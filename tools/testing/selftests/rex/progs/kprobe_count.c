@@ -9,7 +9,7 @@ REX_LICENSE("GPL");
 REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_PROG(rex_kprobe_count, BPF_PROG_TYPE_KPROBE, 0);
 
-unsigned int rex_kprobe_count(struct pt_regs *regs)
+REX_ENTRY(rex_kprobe_count, struct pt_regs *, regs)
 {
 	rex_count(&counts, 0, 1);
 	return 0;

@@ -11,7 +11,7 @@ REX_MAP(target, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_PROG(rex_kprobe_getppid, BPF_PROG_TYPE_KPROBE, 0);
 
-unsigned int rex_kprobe_getppid(struct pt_regs *regs)
+REX_ENTRY(rex_kprobe_getppid, struct pt_regs *, regs)
 {
 	if (rex_is_target(&target))
 		rex_count(&counts, 0, 1);

@@ -17,7 +17,7 @@ REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_PROG(rex_kprobe_override, BPF_PROG_TYPE_KPROBE, 0);
 
-unsigned int rex_kprobe_override(struct pt_regs *regs)
+REX_ENTRY(rex_kprobe_override, struct pt_regs *, regs)
 {
 	__u32 zero = 0;
 	__u64 *panic;

@@ -15,7 +15,7 @@ REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(rb, BPF_MAP_TYPE_RINGBUF, 0, 0, REX_PANIC_RB_SIZE);
 REX_PROG(rex_kprobe_panic, BPF_PROG_TYPE_KPROBE, 0);
 
-unsigned int rex_kprobe_panic(struct pt_regs *regs)
+REX_ENTRY(rex_kprobe_panic, struct pt_regs *, regs)
 {
 	__u32 zero = 0;
 	__u64 *n = bpf_map_lookup_elem(&cfg, &zero), i;

@@ -11,7 +11,7 @@ REX_MAP(stacks, BPF_MAP_TYPE_STACK_TRACE, sizeof(__u32), 32 * sizeof(__u64), 16)
 REX_MAP(stack_ids, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__s64), 2);
 REX_PROG(rex_kprobe_stack, BPF_PROG_TYPE_KPROBE, 0);
 
-unsigned int rex_kprobe_stack(struct pt_regs *regs)
+REX_ENTRY(rex_kprobe_stack, struct pt_regs *, regs)
 {
 	long id = bpf_get_stackid(regs, &stacks, 0);
 	__u32 key = id < 0 ? 1 : 0;

@@ -43,7 +43,7 @@ static void *pick(void *ok, void *other, void *not_map)
 }
 
 #ifndef REX_KPROBE
-unsigned int rex_xdp_event(struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_event, struct rex_xdp_buff *, ctx)
 {
 	__u64 v = 1;
 
@@ -53,7 +53,7 @@ unsigned int rex_xdp_event(struct rex_xdp_buff *ctx)
 	return XDP_PASS;
 }
 #else
-unsigned int rex_kprobe_stackid(struct pt_regs *regs)
+REX_ENTRY(rex_kprobe_stackid, struct pt_regs *, regs)
 {
 	__u64 v = 1;
 

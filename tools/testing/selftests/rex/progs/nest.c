@@ -61,7 +61,7 @@ static __u64 check(__u64 *buf, unsigned int n, __u64 seed)
 	return bad;
 }
 
-unsigned int rex_nest_task(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_nest_task, const struct rex_xdp_buff *, ctx)
 {
 	__u64 buf[TASK_WORDS];
 	__u64 start = bpf_ktime_get_ns(), dur = get(&cfg, 0), irq_runs = get(&counts, IRQ_RUNS);
@@ -77,7 +77,7 @@ unsigned int rex_nest_task(const struct rex_xdp_buff *ctx)
 	return XDP_PASS;
 }
 
-unsigned int rex_nest_irq(struct rex_perf_event_data *ctx)
+REX_ENTRY(rex_nest_irq, struct rex_perf_event_data *, ctx)
 {
 	__u64 buf[IRQ_WORDS];
 	__u64 seed = fill(buf, IRQ_WORDS, bpf_get_prandom_u32());

@@ -13,7 +13,7 @@ REX_MAP(stacks, BPF_MAP_TYPE_STACK_TRACE, sizeof(__u32),
 	REX_PERF_STACK_DEPTH * sizeof(__u64), 64);
 REX_PROG(rex_perf_clock, BPF_PROG_TYPE_PERF_EVENT, 0);
 
-unsigned int rex_perf_clock(struct rex_perf_event_data *ctx)
+REX_ENTRY(rex_perf_clock, struct rex_perf_event_data *, ctx)
 {
 	__u32 slot = REX_PERF_LAST_ID;
 	__u64 *last;

@@ -89,6 +89,22 @@ struct rex_map;
 #define REX_PROG_STACK(_fn, _prog_type, _expected_attach_type, _stack)	\
 	REX_PROG_DEF(_fn, _prog_type, _expected_attach_type, _stack, 0)
 
+/*
+ * REX_ENTRY() - define the entry function @_fn of a program, whose context
+ * is @_ctx of type @_ctx_type: the body follows, as for a function.  The
+ * kernel calls every entry with the type unsigned int (const void *ctx),
+ * whose kCFI type hash it checks on kernels with kCFI; the body, a static
+ * function called once, is inlined into that function, which passes the
+ * context on as @_ctx_type.
+ */
+#define REX_ENTRY(_fn, _ctx_type, _ctx)					\
+	static inline unsigned int __##_fn(_ctx_type _ctx);		\
+	unsigned int _fn(const void *ctx_)				\
+	{								\
+		return __##_fn((_ctx_type)(unsigned long)ctx_);		\
+	}								\
+	static inline unsigned int __##_fn(_ctx_type _ctx)
+
 /* REX_PROG() - describe the entry function @_fn, stack not declared */
 #define REX_PROG(_fn, _prog_type, _expected_attach_type)		\
 	REX_PROG_STACK(_fn, _prog_type, _expected_attach_type, 0)

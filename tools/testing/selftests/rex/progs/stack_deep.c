@@ -120,18 +120,18 @@ static unsigned int run(__u32 mode_key)
 	return 0;
 }
 
-unsigned int rex_stack_xdp(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_stack_xdp, const struct rex_xdp_buff *, ctx)
 {
 	run(REX_STACK_CFG_XDP);
 	return XDP_PASS;
 }
 
-unsigned int rex_stack_pe(void *ctx)
+REX_ENTRY(rex_stack_pe, void *, ctx)
 {
 	return run(REX_STACK_CFG_PE);
 }
 
-unsigned int rex_stack_tp(void *ctx)
+REX_ENTRY(rex_stack_tp, void *, ctx)
 {
 	return run(REX_STACK_CFG_TP);
 }

@@ -12,7 +12,7 @@ REX_LICENSE("GPL");
 REX_MAP(counts, BPF_MAP_TYPE_HASH, sizeof(__u32), sizeof(__u64), 64);
 REX_PROG(rex_tc_count, BPF_PROG_TYPE_SCHED_CLS, 0);
 
-unsigned int rex_tc_count(struct sk_buff *skb)
+REX_ENTRY(rex_tc_count, struct sk_buff *, skb)
 {
 	unsigned char eth_type[2];
 	__u32 type;

@@ -16,7 +16,7 @@ REX_MAP(target, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_TRACEPOINT(rex_tp_nest, sizeof(struct rex_trace_sys_enter));
 
-unsigned int rex_tp_nest(struct rex_trace_sys_enter *ctx)
+REX_ENTRY(rex_tp_nest, struct rex_trace_sys_enter *, ctx)
 {
 	if (ctx->id != __NR_getppid || !rex_is_target(&target))
 		return 0;

@@ -13,7 +13,7 @@ REX_MAP(cfg, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(counts, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 2);
 REX_TRACEPOINT(rex_tp_nmi, sizeof(struct rex_trace_common));
 
-unsigned int rex_tp_nmi(void *ctx)
+REX_ENTRY(rex_tp_nmi, void *, ctx)
 {
 	__u32 zero = 0;
 	__u64 *armed = bpf_map_lookup_elem(&cfg, &zero);

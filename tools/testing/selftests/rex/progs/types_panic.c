@@ -54,7 +54,7 @@ _Noreturn static void hold_and_panic(const char *msg)
 }
 
 #ifdef REX_TC
-unsigned int rex_tc_panic(struct sk_buff *skb)
+REX_ENTRY(rex_tc_panic, struct sk_buff *, skb)
 {
 	__u32 zero = 0;
 	struct rex_locked *v = bpf_map_lookup_elem(&lk, &zero);
@@ -67,7 +67,7 @@ unsigned int rex_tc_panic(struct sk_buff *skb)
 }
 #else
 
-unsigned int rex_tp_panic(struct rex_trace_sys_enter *ctx)
+REX_ENTRY(rex_tp_panic, struct rex_trace_sys_enter *, ctx)
 {
 	if (ctx->id != __NR_getppid || !rex_is_target(&target))
 		return 0;
@@ -78,7 +78,7 @@ unsigned int rex_tp_panic(struct rex_trace_sys_enter *ctx)
  * With cfg[1] set, loop forever instead: in hardirq context, with
  * interrupts disabled, only an NMI from another CPU's watchdog stops it.
  */
-unsigned int rex_pe_panic(struct rex_perf_event_data *ctx)
+REX_ENTRY(rex_pe_panic, struct rex_perf_event_data *, ctx)
 {
 	if (get(1)) {
 		rex_count(&counts, 0, 1);

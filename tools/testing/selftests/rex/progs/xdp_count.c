@@ -11,7 +11,7 @@ REX_LICENSE("GPL");
 REX_MAP(counts, BPF_MAP_TYPE_HASH, sizeof(__u32), sizeof(__u64), 64);
 REX_PROG(rex_xdp_count, BPF_PROG_TYPE_XDP, 0);
 
-unsigned int rex_xdp_count(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_count, const struct rex_xdp_buff *, ctx)
 {
 	const unsigned char *p = ctx->data;
 	__u32 type;

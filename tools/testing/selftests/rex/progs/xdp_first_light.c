@@ -27,7 +27,7 @@ const struct rule *const rex_rules = rules;
 /* Its stack need, declared for the rejection tests to damage. */
 REX_PROG_STACK(rex_xdp_first_light, BPF_PROG_TYPE_XDP, 0, 256);
 
-unsigned int rex_xdp_first_light(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_first_light, const struct rex_xdp_buff *, ctx)
 {
 	const unsigned char *p = ctx->data;
 	const struct rule *r;

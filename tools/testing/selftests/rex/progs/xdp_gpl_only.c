@@ -10,7 +10,7 @@
 REX_LICENSE("GPL");
 REX_PROG(rex_xdp_gpl_only, BPF_PROG_TYPE_XDP, 0);
 
-unsigned int rex_xdp_gpl_only(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_gpl_only, const struct rex_xdp_buff *, ctx)
 {
 	unsigned char type[2];
 

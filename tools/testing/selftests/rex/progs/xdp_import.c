@@ -8,7 +8,7 @@
 
 REX_PROG(rex_xdp_import, BPF_PROG_TYPE_XDP, 0);
 
-unsigned int rex_xdp_import(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_import, const struct rex_xdp_buff *, ctx)
 {
 	return rex_no_such_helper() & 1 ? XDP_PASS : XDP_DROP;
 }

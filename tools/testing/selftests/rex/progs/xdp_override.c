@@ -9,7 +9,7 @@
 REX_LICENSE("GPL");
 REX_PROG(rex_xdp_override, BPF_PROG_TYPE_XDP, 0);
 
-unsigned int rex_xdp_override(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_override, const struct rex_xdp_buff *, ctx)
 {
 	return bpf_override_return((struct pt_regs *)ctx, 0) ? XDP_DROP : XDP_PASS;
 }

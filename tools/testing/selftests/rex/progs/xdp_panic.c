@@ -104,7 +104,7 @@ static void locked(unsigned int mode)
 	bpf_res_spin_unlock(&v->lock);
 }
 
-unsigned int rex_xdp_panic(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_panic, const struct rex_xdp_buff *, ctx)
 {
 	__u64 n = get(&cfg, 0), mode = get(&cfg, 1), failed = 0;
 	__u64 (*frame_fn)(__u64) = big_frame;

@@ -20,7 +20,7 @@ static void set(__u32 i, __u64 v)
 		*p = v;
 }
 
-unsigned int rex_xdp_rdonly(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_rdonly, const struct rex_xdp_buff *, ctx)
 {
 	__u64 *v, nv = 42;
 	__u32 zero = 0;

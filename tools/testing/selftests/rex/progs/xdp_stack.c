@@ -9,7 +9,7 @@
 REX_LICENSE("GPL");
 REX_PROG(rex_xdp_stack, BPF_PROG_TYPE_XDP, 0);
 
-unsigned int rex_xdp_stack(const struct rex_xdp_buff *ctx)
+REX_ENTRY(rex_xdp_stack, const struct rex_xdp_buff *, ctx)
 {
 	return bpf_get_prandom_u32() == ~0U ? XDP_DROP : XDP_PASS;
 }
