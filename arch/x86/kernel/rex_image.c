@@ -102,7 +102,7 @@ int rex_arch_import(const char *name, u64 *addr, bool *rethunk)
 
 	if (!strcmp(name, "__x86_return_thunk")) {
 		*rethunk = true;
-		if (IS_ENABLED(CONFIG_MITIGATION_RETHUNK) && cpu_wants_rethunk())
+		if (rex_arch_needs_rethunk())
 			*addr = (unsigned long)x86_return_thunk;
 		else
 			*addr = (unsigned long)rex_arch_ret;

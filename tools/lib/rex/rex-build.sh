@@ -92,17 +92,23 @@ done
 FLAGS=()
 ORIGIN=
 TARGET_JSON=
-kernel_flags() {
-	local out line llvm=()
+# Print what the target $1 of rust-flags.mk prints for the kernel build.
+kernel_make() {
+	local llvm=()
 	# The toolchain the kernel was configured with, or its Makefile
 	# would see a changed compiler.
 	! grep -qx 'CONFIG_CC_IS_CLANG=y' "$KBUILD/.config" || llvm=(LLVM=1)
 	# A clean environment: run from a make (kselftest), the caller's
 	# MAKEFLAGS and exported variables (O=, ...) would reach the kernel's
 	# Makefile.
-	out=$(cd "$KBUILD" && env -i PATH="$PATH" HOME="${HOME:-/}" \
+	(cd "$KBUILD" && env -i PATH="$PATH" HOME="${HOME:-/}" \
 		make -s --no-print-directory -f Makefile -f "$LIBREX_DIR/rust-flags.mk" \
-		"${llvm[@]}" rex-rust-flags 2>/dev/null) ||
+		"${llvm[@]}" "$1" 2>/dev/null)
+}
+
+kernel_flags() {
+	local out line
+	out=$(kernel_make rex-rust-flags) ||
 		die "cannot read the Rust flags of the kernel build in $KBUILD"
 	while IFS= read -r line; do
 		case $line in
@@ -327,12 +333,9 @@ check_frames() {
 # kernel's compiler, since only the flags of the same compiler mean the
 # same code (and only clang has kCFI).
 c_flags() {
-	local out line llvm=()
+	local out line
 	[ -n "$KBUILD" ] && [ -f "$KBUILD/.config" ] || die "--$MODE needs a kernel build (-k)"
-	! grep -qx 'CONFIG_CC_IS_CLANG=y' "$KBUILD/.config" || llvm=(LLVM=1)
-	out=$(cd "$KBUILD" && env -i PATH="$PATH" HOME="${HOME:-/}" \
-		make -s --no-print-directory -f Makefile -f "$LIBREX_DIR/rust-flags.mk" \
-		"${llvm[@]}" rex-c-flags 2>/dev/null) ||
+	out=$(kernel_make rex-c-flags) ||
 		die "cannot read the C flags of the kernel build in $KBUILD"
 	while IFS= read -r line; do
 		case $MODE:$line in

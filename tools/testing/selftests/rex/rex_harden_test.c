@@ -35,6 +35,34 @@ static int load_xdp(const unsigned char *start, const unsigned char *end, const 
 	return rex_load(BPF_PROG_TYPE_XDP, start, end - start, entry, log, log_size);
 }
 
+/*
+ * Load @entry of the image [@start, @end): if @refused, expect EINVAL with
+ * @why in the log; else expect it to load and return @verdict for an IPv4
+ * frame.
+ */
+static void expect_refused_or_runs(struct __test_metadata *_metadata,
+				   const unsigned char *start, const unsigned char *end,
+				   const char *entry, bool refused, const char *why,
+				   unsigned int verdict)
+{
+	char log[REX_LOG_SIZE] = "";
+	unsigned int ret = 0;
+	int fd;
+
+	fd = load_xdp(start, end, entry, log, sizeof(log));
+	if (refused) {
+		EXPECT_GT(0, fd);
+		EXPECT_EQ(EINVAL, errno);
+		EXPECT_NE(NULL, strstr(log, why)) TH_LOG("%s", log);
+	} else {
+		ASSERT_LE(0, fd) TH_LOG("%s", log);
+		ASSERT_EQ(0, rex_test_run(fd, ipv4_frame, sizeof(ipv4_frame), &ret));
+		EXPECT_EQ(verdict, ret);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Does /sys/devices/system/cpu/vulnerabilities/@name mention @text? */
 static bool vulnerability_says(const char *name, const char *text)
 {
@@ -184,26 +212,12 @@ TEST(plt_entry_elsewhere)
  */
 TEST(ibt_landing_pad)
 {
-	char log[REX_LOG_SIZE] = "";
-	unsigned int ret = 0;
-	int fd;
-
 	if (rex_unsupported())
 		SKIP(return, "%s", rex_unsupported());
 	if (REX_KERNEL_IBT < 0)
 		SKIP(return, "the kernel configuration is unknown (no kernel build)");
-	fd = load_xdp(xdp_nocf_start, xdp_nocf_end, "rex_xdp_nocf", log, sizeof(log));
-	if (REX_KERNEL_IBT) {
-		EXPECT_GT(0, fd);
-		EXPECT_EQ(EINVAL, errno);
-		EXPECT_NE(NULL, strstr(log, "does not start with ENDBR64")) TH_LOG("%s", log);
-	} else {
-		ASSERT_LE(0, fd) TH_LOG("%s", log);
-		ASSERT_EQ(0, rex_test_run(fd, ipv4_frame, sizeof(ipv4_frame), &ret));
-		EXPECT_EQ(XDP_DROP, ret);
-	}
-	if (fd >= 0)
-		close(fd);
+	expect_refused_or_runs(_metadata, xdp_nocf_start, xdp_nocf_end, "rex_xdp_nocf",
+			       REX_KERNEL_IBT, "does not start with ENDBR64", XDP_DROP);
 }
 
 /*
@@ -213,26 +227,12 @@ TEST(ibt_landing_pad)
  */
 TEST(entry_type)
 {
-	char log[REX_LOG_SIZE] = "";
-	unsigned int ret = 0;
-	int fd;
-
 	if (rex_unsupported())
 		SKIP(return, "%s", rex_unsupported());
 	if (REX_KERNEL_CFI < 0)
 		SKIP(return, "the kernel configuration is unknown (no kernel build)");
-	fd = load_xdp(xdp_untyped_start, xdp_untyped_end, "rex_xdp_untyped", log, sizeof(log));
-	if (REX_KERNEL_CFI) {
-		EXPECT_GT(0, fd);
-		EXPECT_EQ(EINVAL, errno);
-		EXPECT_NE(NULL, strstr(log, "does not carry the kCFI type hash")) TH_LOG("%s", log);
-	} else {
-		ASSERT_LE(0, fd) TH_LOG("%s", log);
-		ASSERT_EQ(0, rex_test_run(fd, ipv4_frame, sizeof(ipv4_frame), &ret));
-		EXPECT_EQ(XDP_PASS, ret);
-	}
-	if (fd >= 0)
-		close(fd);
+	expect_refused_or_runs(_metadata, xdp_untyped_start, xdp_untyped_end, "rex_xdp_untyped",
+			       REX_KERNEL_CFI, "does not carry the kCFI type hash", XDP_PASS);
 }
 
 /*
@@ -243,32 +243,13 @@ TEST(entry_type)
  */
 TEST(return_thunk)
 {
-	char log[REX_LOG_SIZE] = "";
-	unsigned int ret = 0;
-	int fd;
-
 	if (rex_unsupported())
 		SKIP(return, "%s", rex_unsupported());
-	fd = load_xdp(xdp_first_light_start, xdp_first_light_end, "rex_xdp_first_light",
-		      log, sizeof(log));
-	ASSERT_LE(0, fd) TH_LOG("%s", log);
-	ASSERT_EQ(0, rex_test_run(fd, ipv4_frame, sizeof(ipv4_frame), &ret));
-	EXPECT_EQ(XDP_PASS, ret);
-	close(fd);
-
-	fd = load_xdp(xdp_first_light_plain_start, xdp_first_light_plain_end,
-		      "rex_xdp_first_light", log, sizeof(log));
-	if (return_thunks_in_use()) {
-		EXPECT_GT(0, fd);
-		EXPECT_EQ(EINVAL, errno);
-		EXPECT_NE(NULL, strstr(log, "returns without the return thunk")) TH_LOG("%s", log);
-	} else {
-		ASSERT_LE(0, fd) TH_LOG("%s", log);
-		ASSERT_EQ(0, rex_test_run(fd, ipv4_frame, sizeof(ipv4_frame), &ret));
-		EXPECT_EQ(XDP_PASS, ret);
-	}
-	if (fd >= 0)
-		close(fd);
+	expect_refused_or_runs(_metadata, xdp_first_light_start, xdp_first_light_end,
+			       "rex_xdp_first_light", false, NULL, XDP_PASS);
+	expect_refused_or_runs(_metadata, xdp_first_light_plain_start, xdp_first_light_plain_end,
+			       "rex_xdp_first_light", return_thunks_in_use(),
+			       "returns without the return thunk", XDP_PASS);
 }
 
 TEST_HARNESS_MAIN
