@@ -2,7 +2,7 @@
 #
 # Rex developer entry points; see README.md.
 
-.PHONY: all test test-fresh demo bench fuzz check check-series series prepare shell
+.PHONY: all test test-fresh demo bench fuzz check check-series check-matrix series prepare shell
 
 all: test
 
@@ -27,6 +27,9 @@ check:
 
 check-series:
 	scripts/rex.sh check-series
+
+check-matrix:
+	scripts/rex.sh check-matrix
 
 series:
 	scripts/rex.sh series

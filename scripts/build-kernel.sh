@@ -3,9 +3,11 @@
 #
 # Configure and build a kernel from the assembled tree (run inside the
 # environment).  The configuration is tinyconfig + REX_BASE_CONFIG (default
-# scripts/config/vm.config, what the test VM needs) + every fragment given
-# in REX_CONFIGS (default: this repository's Rex selftest config), merged
-# the way "make kselftest-merge" merges selftest fragments.  The build
+# scripts/config/vm.config, what the test VM needs, and rust.config) +
+# every fragment given in REX_CONFIGS (default: this repository's Rex
+# selftest config), merged the way "make kselftest-merge" merges selftest
+# fragments.  The compiler is LLVM's (LLVM=1), or with REX_LLVM=0 the
+# environment's gcc, as KernelCI's gcc builds.  The build
 # directory is $REX_CACHE/build/$REX_FLAVOR and is never cleaned, so
 # rebuilds are incremental; ccache catches the rest.  The targets are
 # REX_KMAKE_TARGETS, by default the kernel image and the uapi headers
@@ -16,19 +18,21 @@
 TREE=${REX_TREE:-$REX_CACHE/linux}
 FLAVOR=${REX_FLAVOR:-test}
 OUT=$REX_CACHE/build/$FLAVOR
-configs="${REX_BASE_CONFIG-$REX_SRC/scripts/config/vm.config}
+configs="${REX_BASE_CONFIG-$REX_SRC/scripts/config/vm.config $REX_SRC/scripts/config/rust.config}
 	${REX_CONFIGS:-$REX_SRC/tools/testing/selftests/rex/config}"
 mkdir -p "$OUT"
 # One build per build directory at a time.
 exec 9>"$OUT/.rex-lock"
 flock 9
 
-kmake() { make -C "$TREE" O="$OUT" LLVM=1 -j"$REX_JOBS" "$@"; }
+LLVM_ARG=LLVM=1
+[ "${REX_LLVM:-1}" = 1 ] || LLVM_ARG=
+kmake() { make -C "$TREE" O="$OUT" $LLVM_ARG -j"$REX_JOBS" "$@"; }
 
 # Rebuild the configuration only when an input changed: a fragment or a
 # Kconfig file of the tree (a patch may add options).
 want=$({ git -C "$TREE" ls-tree -r HEAD | awk '$4 ~ /(^|\/)Kconfig/ { print $3 }'
-	cat $configs; } | sha256sum | cut -c1-16)
+	cat $configs; echo "$LLVM_ARG"; } | sha256sum | cut -c1-16)
 if [ "$(cat "$OUT/.rex-config" 2>/dev/null)" != "$want" ] || [ ! -f "$OUT/.config" ]; then
 	log "configuring $FLAVOR kernel"
 	kmake -s tinyconfig >/dev/null

@@ -10,15 +10,18 @@
 #   sparse      C=2 on kernel/rex/
 #   coccinelle  make coccicheck MODE=report M=kernel/rex
 #   htmldocs    make SPHINXDIRS=bpf htmldocs, no warning about Rex files
-#   kconfig     Kconfig refuses what Rex cannot run on (PREEMPT_RT)
+#   kconfig     Kconfig refuses what Rex cannot run on (PREEMPT_RT), and
+#               kunit.py's selections run the Rex KUnit suites
 #   rust-refuse the Rust programs rex-build.sh must refuse do not build
 #   bisect      every patch of the series builds (REX_CHECK_BISECT=0 skips)
-#   rex-n       the head of the series builds with CONFIG_REX=n (the
-#               stubs of linux/rex.h)
+#   matrix      the configurations that must not break: allnoconfig,
+#               defconfig, i386, arm64, Debian's amd64 and rt ones, and
+#               the head of the series with CONFIG_REX=n
+#               (scripts/build-matrix.sh; REX_CHECK_MATRIX=0 skips)
 #
 # Each check prints "ok N check:NAME" or "not ok N check:NAME" (TAP) on
 # stdout, its findings as "# ..." lines, and records its time as
-# "check:NAME" (timed() in lib.sh).  The two kernel builds (bisect, rex-n)
+# "check:NAME" (timed() in lib.sh).  The kernel builds (bisect, matrix)
 # run beside the others.  Exit status is 0.
 . "$(dirname "$0")/lib.sh"
 
@@ -30,7 +33,7 @@ REX_FILES=(kernel/rex/*.c kernel/rex/*.h include/linux/rex.h)
 # reported in the order of CHECKS once all have run.
 RES=$(mktemp -d)
 trap 'rm -rf "$RES"' EXIT
-CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig rust-refuse bisect rex-n)
+CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig rust-refuse bisect matrix)
 
 run_check() {	# name command...
 	local name=$1 rc=0
@@ -76,7 +79,7 @@ check_kdoc() {
 
 # W=1 and sparse build kernel/rex/ in a directory of their own (build/w1)
 # with the test kernel's configuration but Rust, which kernel/rex does not
-# use: in the test kernel's directory the changed flags would rebuild
+# use, and with the KUnit suites, which are part of kernel/rex/: in the test kernel's directory the changed flags would rebuild
 # these objects, and with Rust the kernel's Rust crates, once for the check
 # and once more for the next test build.  Here the flags never change, so
 # only changed files are compiled again (a file that failed has no object
@@ -88,7 +91,7 @@ prepare_w1() {
 	mkdir -p "$W1"
 	[ "$(cat "$W1/.rex-config" 2>/dev/null)" != "$want" ] || return 0
 	cp "$OUT/.config" "$W1/.config"
-	"$TREE/scripts/config" --file "$W1/.config" -d RUST
+	"$TREE/scripts/config" --file "$W1/.config" -d RUST -e KUNIT -e REX_KUNIT_TEST
 	make -C "$TREE" O="$W1" LLVM=1 -s olddefconfig || return 1
 	echo "$want" > "$W1/.rex-config"
 }
@@ -134,10 +137,39 @@ check_kconfig() {
 		return 1
 	fi
 	echo "kconfig: PREEMPT_RT=y drops CONFIG_REX"
+	check_kunit_selection
 }
 
-# The kernel builds of the per-patch and CONFIG_REX=n checks use every
-# CPU; they run beside the other checks, most of which use one.
+# The Rex KUnit suites are selected the way kunit.py selects tests: by
+# kernel/rex/.kunitconfig (kunit.py run --kunitconfig=kernel/rex), and
+# through CONFIG_KUNIT_ALL_TESTS by tools/testing/kunit/configs/
+# all_tests.config (kunit.py run --alltests) once Rex is enabled, which
+# that file, shared with UML, cannot do: "--arch=x86_64 --kconfig_add
+# CONFIG_REX=y" and its dependencies.  kunit.py writes the file as .config
+# and runs olddefconfig; so does this.
+check_kunit_selection() {
+	local dir=$REX_CACHE/build/kconfig-kunit name
+	for name in kunitconfig alltests; do
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		case $name in
+		kunitconfig)
+			cat "$TREE/kernel/rex/.kunitconfig" > "$dir/.config" ;;
+		alltests)
+			{ cat "$TREE/tools/testing/kunit/configs/all_tests.config"
+			  printf 'CONFIG_%s=y\n' BPF_SYSCALL BPF_JIT REX; } > "$dir/.config" ;;
+		esac
+		make -C "$TREE" O="$dir" ARCH=x86_64 -s olddefconfig || return 1
+		if ! grep -qx 'CONFIG_REX_KUNIT_TEST=y' "$dir/.config"; then
+			echo "kconfig: $name does not select CONFIG_REX_KUNIT_TEST"
+			return 1
+		fi
+		echo "kconfig: $name selects CONFIG_REX_KUNIT_TEST"
+	done
+}
+
+# The kernel builds of the per-patch and matrix checks use every CPU;
+# they run beside the other checks, most of which use one.
 {
 	if [ "${REX_CHECK_BISECT:-1}" = 1 ]; then
 		run_check bisect "$REX_SRC/scripts/bisect-build.sh" patches
@@ -145,7 +177,12 @@ check_kconfig() {
 		echo "the per-patch builds are make check-series" > "$RES/bisect.out"
 		echo skip > "$RES/bisect.rc"
 	fi
-	run_check rex-n "$REX_SRC/scripts/bisect-build.sh" rex-n
+	if [ "${REX_CHECK_MATRIX:-1}" = 1 ]; then
+		run_check matrix "$REX_SRC/scripts/build-matrix.sh"
+	else
+		echo "the build matrix is make check-matrix" > "$RES/matrix.out"
+		echo skip > "$RES/matrix.rc"
+	fi
 } &
 builds=$!
 run_check series python3 "$REX_SRC/scripts/series.py" check

@@ -11,6 +11,25 @@
 PKG=linux-source-$REX_KVER
 TREE=$REX_CACHE/linux
 
+# fetch-kernel.sh debian-config: Debian's configurations of the same
+# kernel (linux-config-$REX_KVER) into $REX_CACHE/debian-config, for the
+# compile test of scripts/build-matrix.sh.
+if [ "${1:-}" = debian-config ]; then
+	dir=$REX_CACHE/debian-config
+	[ ! -f "$dir/.done" ] || exit 0
+	deb=$(unstable_deb "linux-config-$REX_KVER")
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for f in amd64 rt-amd64; do
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -xO "./usr/src/linux-config-$REX_KVER/config.amd64_none_$f.xz" |
+			xz -dc > "$dir/config.amd64_none_$f"
+	done
+	dpkg-deb -f "$deb" Version > "$dir/.done"
+	log "Debian's kernel configurations: linux-config-$REX_KVER $(cat "$dir/.done")"
+	exit 0
+fi
+
 if [ -f "$TREE/.git/rex-pristine-done" ]; then
 	exit 0
 fi

@@ -7,9 +7,13 @@
 #   scripts/rex.sh check     static checks of the series
 #   scripts/rex.sh check-series  patches/ fresh, applies, checkpatch clean,
 #                            every patch builds
+#   scripts/rex.sh check-matrix  the configurations that must not break
+#                            (scripts/build-matrix.sh)
 #   scripts/rex.sh test      prepare + checks (but the per-patch builds) +
 #                            kselftests in the VM on the test, debug and
-#                            hardened kernels, summary
+#                            hardened kernels, the C suite and the KUnit
+#                            suites on the gcc-built kernelci kernel,
+#                            summary
 #   scripts/rex.sh fresh     test with an empty cache that shares only the
 #                            downloads of this one (REX_FRESH_CACHE)
 #   scripts/rex.sh demo      prepare + boot the VM and run the demo
@@ -37,6 +41,18 @@ prepare() {
 	"$ENV" run scripts/timed.sh tree scripts/tree.sh
 	"$ENV" run scripts/timed.sh build:test scripts/build-kernel.sh
 	log "prepared in $((SECONDS - t0)) s"
+}
+
+# The kernel KernelCI would build from this series: tinyconfig, the VM's
+# needs and the selftest fragment, merged as kselftest-merge does, by gcc
+# (gcc-14 in the environment) and without CONFIG_RUST; with the
+# mitigations of x86_64_defconfig, KUnit and the Rex KUnit suites
+# (scripts/config/kernelci.config).  Timed as $1.
+kernelci_build() {
+	"$ENV" run env REX_FLAVOR=kernelci REX_LLVM=0 \
+		REX_BASE_CONFIG="$ENV_SRC/scripts/config/vm.config" \
+		REX_CONFIGS="$ENV_SRC/tools/testing/selftests/rex/config $ENV_SRC/scripts/config/kernelci.config" \
+		scripts/timed.sh "$1" scripts/build-kernel.sh
 }
 
 # make test from a cache of its own that starts empty but for the
@@ -75,7 +91,13 @@ check-series)
 	;;
 check)
 	prepare
+	"$REX_SRC/scripts/fetch-kernel.sh" debian-config
 	"$ENV" run scripts/check.sh | tee "$LOGDIR/checks.tap"
+	;;
+check-matrix)
+	environment
+	"$REX_SRC/scripts/fetch-kernel.sh" debian-config
+	"$ENV" run bash -c 'scripts/tree.sh && scripts/build-matrix.sh'
 	;;
 demo)
 	prepare
@@ -99,15 +121,29 @@ fuzz)
 	;;
 test)
 	t0=$SECONDS
-	rm -f "$REX_TIMES" "$LOGDIR"/test-*serial.log "$LOGDIR/checks.tap"
+	rm -f "$REX_TIMES" "$LOGDIR"/test-*serial.log "$LOGDIR/checks.tap" "$LOGDIR"/kunit.*
 	prepare
+	# The kernelci kernel (gcc) builds beside the static checks, most of
+	# which keep one CPU busy.
+	log "building the kernelci kernel beside the static checks"
+	kernelci_build build:kernelci > "$LOGDIR/build-kernelci.log" 2>&1 &
+	kernelci=$!
 	log "static checks"
-	# The per-patch builds are "make check-series" (and "make check"):
-	# they cost more cold than a kernel, and the hardened kernel needs the
-	# time (README.md).
-	"$ENV" run env REX_CHECK_BISECT="${REX_CHECK_BISECT:-0}" scripts/check.sh \
+	# The per-patch builds are "make check-series" and the build matrix
+	# "make check-matrix" (both are in "make check"): cold they cost more
+	# than a kernel each, and the kernels of the suite need the time
+	# (README.md).
+	"$ENV" run env REX_CHECK_BISECT="${REX_CHECK_BISECT:-0}" \
+		REX_CHECK_MATRIX="${REX_CHECK_MATRIX:-0}" scripts/check.sh \
 		> "$LOGDIR/checks.tap"
 	grep -v '^ok ' "$LOGDIR/checks.tap" | grep -v '^# *$' | head -200 >&2 || true
+	# A kernel that did not build shows as runs that did not complete.
+	kernelci_ok=1
+	if ! wait $kernelci; then
+		tail -50 "$LOGDIR/build-kernelci.log" >&2
+		log "the kernelci kernel did not build: $LOGDIR/build-kernelci.log"
+		kernelci_ok=0
+	fi
 	"$ENV" run scripts/vm.sh test
 	log "serial log of the test VM: $LOGDIR/test-serial.log"
 	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-serial.log" >&2 || true
@@ -123,13 +159,18 @@ test)
 		scripts/timed.sh build:hardened scripts/build-kernel.sh
 	"$ENV" run env REX_FLAVOR=hardened scripts/vm.sh hardened
 	log "serial log of the hardened VM: $LOGDIR/test-hardened-serial.log"
+	# And as KernelCI builds it: gcc, no Rust; the C suite, then the
+	# Rex KUnit suites in the same kernel.
+	[ $kernelci_ok = 0 ] || "$ENV" run env REX_FLAVOR=kernelci scripts/vm.sh kernelci
+	log "serial log of the kernelci VM: $LOGDIR/test-kernelci-serial.log, KUnit: $LOGDIR/kunit.log"
 	printf 'total\t%s\n' "$((SECONDS - t0))" >> "$REX_TIMES"
 	"$ENV" run python3 scripts/summary.py --times "$ENV_CACHE/logs/times.tsv" \
 		"$ENV_CACHE/logs/checks.tap" "$ENV_CACHE/logs/test-serial.log" \
 		"$ENV_CACHE/logs/test-lockdown-serial.log" "$ENV_CACHE/logs/test-policy-serial.log" \
-		"$ENV_CACHE/logs/test-debug-serial.log" "$ENV_CACHE/logs/test-hardened-serial.log"
+		"$ENV_CACHE/logs/test-debug-serial.log" "$ENV_CACHE/logs/test-hardened-serial.log" \
+		"$ENV_CACHE/logs/test-kernelci-serial.log" "$ENV_CACHE/logs/kunit.log"
 	;;
 *)
-	die "usage: $0 prepare|check|check-series|test|fresh|fuzz|demo|bench|series"
+	die "usage: $0 prepare|check|check-series|check-matrix|test|fresh|fuzz|demo|bench|series"
 	;;
 esac

@@ -3,7 +3,7 @@
 """Turn the TAP of the static checks and the serial log of the test VM into
 one result list and the closing line "N passed, N failed, N skipped".
 
-  summary.py [--times TIMES.tsv] CHECKS.tap SERIAL.log [SERIAL.log...]
+  summary.py [--times TIMES.tsv] CHECKS.tap SERIAL.log [SERIAL.log...] [kunit.log]
 
 Test results are read like KernelCI reads them: every "ok"/"not ok" line
 at any nesting depth of the kselftest TAP is a result, except that a
@@ -14,10 +14,16 @@ up with fewer than two CPUs.  Each serial log is one boot; a boot that
 prints "REX-RUN <name>" has its results named "<name>:..." so that the
 same test run in two boots (for example with and without lockdown) gives
 two results.
+A log named kunit.log is the output of kunit.py (scripts/vm.sh
+kernelci): its results are read from the kunit.json beside it, named
+"kunit:SUITE.CASE", and a kunit.py that failed or found no Rex suite is a
+failure.
 With --times, the time breakdown of the run (scripts/lib.sh, timed())
 is printed before the closing line.  Exits 1 when anything failed.
 """
 
+import json
+import os
 import re
 import sys
 
@@ -96,6 +102,35 @@ def boot(serial):
     return results
 
 
+def kunit(log_path):
+    """Results of kunit.py exec: every test case of its JSON report."""
+    json_path = os.path.join(os.path.dirname(log_path), "kunit.json")
+    try:
+        with open(log_path, errors="replace") as f:
+            log = f.readlines()
+        with open(json_path) as f:
+            report = json.load(f)
+    except (FileNotFoundError, ValueError) as e:
+        print("# kunit: no report (%s); see %s" % (e, log_path))
+        return [("kunit:run-complete", "fail")]
+    rcs = [l.split("rc=")[1].strip() for l in log if l.startswith("REX-KUNIT-END rc=")]
+    results = [("kunit:run-complete", "pass" if rcs == ["0"] else "fail")]
+    status = {"PASS": "pass", "SKIP": "skip"}
+
+    def walk(group, prefix):
+        for case in group.get("test_cases", []):
+            results.append(("kunit:%s%s" % (prefix, case["name"]),
+                            status.get(case["status"], "fail")))
+        for sub in group.get("sub_groups", []):
+            walk(sub, prefix + sub["name"] + ".")
+
+    walk(report, "")
+    if not any(name.startswith("kunit:rex_") for name, _ in results):
+        print("# kunit: no Rex suite ran; see %s" % log_path)
+        results.append(("kunit:rex-suites", "fail"))
+    return results
+
+
 def times(path):
     """Print the time breakdown of the run: the steps in the order they
     ran, steps of the same name (several boots, per-patch builds) summed."""
@@ -129,7 +164,10 @@ def main():
     with open(checks, errors="replace") as f:
         results += parse(f, "")
     for serial in serials:
-        results += boot(serial)
+        if os.path.basename(serial) == "kunit.log":
+            results += kunit(serial)
+        else:
+            results += boot(serial)
 
     for name, status in results:
         print("%-4s %s" % ({"pass": "PASS", "fail": "FAIL", "skip": "SKIP"}[status],

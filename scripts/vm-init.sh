@@ -34,6 +34,20 @@ rex_stacks() {
 		END { print n + 0, b + 0 }' /proc/vmallocinfo)"
 }
 
+# The Rex collection as KernelCI runs it (rex.only=a,b: just these tests),
+# with the Rex stacks before and after it.
+run_suite() {
+	rex_stacks BOOT
+	echo "REX-KSELFTEST-BEGIN"
+	if [ -n "$only" ]; then
+		./run_kselftest.sh $(echo "$only" | tr ',' '\n' | sed 's/^/-t rex:/')
+	else
+		./run_kselftest.sh -c rex
+	fi
+	echo "REX-KSELFTEST-END rc=$?"
+	rex_stacks AFTER
+}
+
 cd /kselftest || exit 1
 case $mode in
 demo)
@@ -90,15 +104,14 @@ hardened)
 	for f in /sys/devices/system/cpu/vulnerabilities/*; do
 		echo "REX-MITIGATION ${f##*/}: $(cat "$f")"
 	done
-	rex_stacks BOOT
-	echo "REX-KSELFTEST-BEGIN"
-	if [ -n "$only" ]; then
-		./run_kselftest.sh $(echo "$only" | tr ',' '\n' | sed 's/^/-t rex:/')
-	else
-		./run_kselftest.sh -c rex
-	fi
-	echo "REX-KSELFTEST-END rc=$?"
-	rex_stacks AFTER
+	run_suite
+	;;
+kernelci)
+	# The gcc-built kernel without Rust, as a KernelCI lab runs the
+	# collection: once, without bpftool in the root file system.
+	echo "REX-RUN kernelci"
+	echo "REX-CPUS $(nproc)"
+	run_suite
 	;;
 debug)
 	# The debug kernel (KASAN, kmemleak, lockdep): the whole suite, then
@@ -140,16 +153,7 @@ policy)
 	;;
 *)
 	echo "REX-CPUS $(nproc)"
-	rex_stacks BOOT
-	echo "REX-KSELFTEST-BEGIN"
-	if [ -n "$only" ]; then
-		# rex.only=a,b: just these tests
-		./run_kselftest.sh $(echo "$only" | tr ',' '\n' | sed 's/^/-t rex:/')
-	else
-		./run_kselftest.sh -c rex
-	fi
-	echo "REX-KSELFTEST-END rc=$?"
-	rex_stacks AFTER
+	run_suite
 	;;
 esac
 # Give printk a moment, then leave: -no-reboot turns the reboot into a

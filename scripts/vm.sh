@@ -22,6 +22,11 @@
 #   scripts/vm.sh hardened  run the kselftests on the hardened kernel
 #                         (REX_FLAVOR=hardened), with retpolines and return
 #                         thunks forced on (test-hardened-serial.log)
+#   scripts/vm.sh kernelci  run the kselftests on the gcc-built kernel
+#                         without Rust (REX_FLAVOR=kernelci) from a root
+#                         file system without bpftool, as a KernelCI lab
+#                         would (test-kernelci-serial.log); then the Rex
+#                         KUnit suites in it through kunit.py (kunit.log)
 #
 # The VM powers itself off; a hard limit (REX_VM_TIMEOUT seconds, default
 # 900) stops it if it hangs.
@@ -32,11 +37,11 @@ TREE=$REX_CACHE/linux
 FLAVOR=${REX_FLAVOR:-test}
 OUT=$REX_CACHE/build/$FLAVOR
 # The selftests' images are built for the kernel they run on: the
-# hardened kernel's with its mitigation flags.  The debug kernel runs
-# those of the test kernel, since its KASAN instrumentation is not for
-# images.
+# hardened kernel's with its mitigation flags, the kernelci kernel's with
+# its compiler (gcc).  The debug kernel runs those of the test kernel,
+# since its KASAN instrumentation is not for images.
 KST_OUT=$REX_CACHE/build/kselftest
-[ "$FLAVOR" != hardened ] || KST_OUT=$REX_CACHE/build/kselftest-hardened
+case $FLAVOR in hardened|kernelci) KST_OUT=$REX_CACHE/build/kselftest-$FLAVOR ;; esac
 KST=$REX_CACHE/build/kselftest-install
 STAGE=$REX_CACHE/build/initramfs
 LOGDIR=$REX_CACHE/logs
@@ -57,8 +62,11 @@ timed "vm:selftests" make -s -C "$TREE/tools/testing/selftests" O="$KST_OUT" TAR
 	REX_KBUILD="$OUT" REX_RUST_CACHE="$REX_CACHE/rust" \
 	INSTALL_PATH="$KST" install >/dev/null
 # The environment has the toolchain: a skip would hide a broken build.
-grep '^ok' "$KST_OUT/kselftest/rex/rust-status" >/dev/null ||
-	die "Rust programs not built: $(cat "$KST_OUT/kselftest/rex/rust-status")"
+# Without CONFIG_RUST the Rust programs are not built, on purpose.
+if grep -qx 'CONFIG_RUST=y' "$OUT/.config"; then
+	grep '^ok' "$KST_OUT/kselftest/rex/rust-status" >/dev/null ||
+		die "Rust programs not built: $(cat "$KST_OUT/kselftest/rex/rust-status")"
+fi
 # The test kernel has a module signing key: an empty signature by it would
 # make rex_trust_test skip its built-in keyring test.
 [ -s "$KST_OUT/kselftest/rex/first_light.builtin.p7s" ] ||
@@ -87,8 +95,10 @@ for a in $(/bin/busybox --list); do
 done
 # The runner needs coreutils' timeout (--foreground), env and perl.
 copy_bin /usr/bin/timeout /usr/bin/env /usr/bin/perl /usr/bin/bash
-# bpftool shows that Rex programs are BPF programs (demo, rex_bpftool.sh).
-copy_bin /usr/sbin/bpftool
+# bpftool shows that Rex programs are BPF programs (demo, rex_info_test).
+# A lab's kselftest root file system may lack it: the kernelci run goes
+# without, so that what needs it shows its reason for skipping.
+[ "$FLAVOR" = kernelci ] || copy_bin /usr/sbin/bpftool
 cp -a /usr/lib/x86_64-linux-gnu/perl-base "$STAGE/usr/lib/x86_64-linux-gnu/"
 cp -a "$KST" "$STAGE/kselftest"
 # The Rust samples and their loaders, for the demo.
@@ -121,9 +131,16 @@ boot() {
 	return 0
 }
 
+# The CPU QEMU emulates needs neither retpolines nor return thunks: on
+# the hardened kernel both are forced on, so that images run with the
+# thunks bound as on an affected CPU.
+FORCE_MITIGATIONS=
+[ "$FLAVOR" != hardened ] || FORCE_MITIGATIONS="spectre_v2=retpoline retbleed=force"
+
 case $MODE in
 bench)
-	boot bench bench
+	# REX_FLAVOR=hardened: the thunks' cost against the test kernel.
+	boot bench bench $FORCE_MITIGATIONS
 	serial=$LOGDIR/bench-serial.log
 	sed -n '/^REX-BENCH-BEGIN/,/^REX-BENCH-END/p' "$serial" | sed '1d;$d'
 	grep -q '^REX-BENCH-END rc=0' "$serial" || die "benchmark failed, see $serial"
@@ -134,11 +151,26 @@ debug)
 	boot test-debug debug "rex.fuzz_iters=${REX_FUZZ_ITERS_DEBUG:-4000}"
 	;;
 hardened)
-	# The CPU QEMU emulates needs neither retpolines nor return thunks:
-	# force both, so that images run with the thunks bound as on an
-	# affected CPU.  Fewer fuzzer loads, as on the debug kernel.
-	boot test-hardened hardened spectre_v2=retpoline retbleed=force \
+	# Fewer fuzzer loads, as on the debug kernel.
+	boot test-hardened hardened $FORCE_MITIGATIONS \
 		"rex.fuzz_iters=${REX_FUZZ_ITERS_HARDENED:-4000}" ${REX_VM_ONLY:+rex.only=$REX_VM_ONLY}
+	;;
+kernelci)
+	# run_kselftest.sh -c rex once, as a KernelCI job runs it: no
+	# second boot for the lockdown and signature-policy tests, which
+	# skip.  KUnit stays off here (it taints the kernel, which
+	# rex_trust_test watches); kunit.py boots the same kernel for it.
+	boot test-kernelci kernelci kunit.enable=0 ${REX_VM_ONLY:+rex.only=$REX_VM_ONLY}
+	if grep -qx 'CONFIG_KUNIT=y' "$OUT/.config"; then
+		log "KUnit: kunit.py exec on $OUT, log: $LOGDIR/kunit.log"
+		rm -f "$LOGDIR/kunit.json"
+		set +e
+		(cd "$TREE" && timed boot:kunit python3 tools/testing/kunit/kunit.py exec \
+			--arch=x86_64 --build_dir="$OUT" --timeout=300 \
+			--json="$LOGDIR/kunit.json") > "$LOGDIR/kunit.log" 2>&1
+		echo "REX-KUNIT-END rc=$?" >> "$LOGDIR/kunit.log"
+		set -e
+	fi
 	;;
 fuzz)
 	boot test-fuzz fuzz "rex.fuzz_iters=${REX_FUZZ_ITERS:-200000}" \

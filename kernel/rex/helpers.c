@@ -521,3 +521,7 @@ int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_ki
 		rex_printable(shown, name));
 	return -ENOENT;
 }
+
+#ifdef CONFIG_REX_KUNIT_TEST
+#include "helpers_test.c"
+#endif

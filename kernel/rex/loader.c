@@ -1210,3 +1210,7 @@ void rex_image_free(struct rex_image *img)
 	bpf_jit_uncharge_modmem(img->size);
 	img->base = NULL;
 }
+
+#ifdef CONFIG_REX_KUNIT_TEST
+#include "loader_test.c"
+#endif

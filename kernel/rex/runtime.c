@@ -1000,3 +1000,7 @@ fail:
 	return err;
 }
 late_initcall(rex_runtime_init);
+
+#ifdef CONFIG_REX_KUNIT_TEST
+#include "runtime_test.c"
+#endif

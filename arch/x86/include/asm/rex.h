@@ -6,6 +6,13 @@
 #ifndef _ASM_X86_REX_H
 #define _ASM_X86_REX_H
 
+#include <linux/types.h>
+
+struct pt_regs;
+struct stack_info;
+
+#ifdef CONFIG_REX
+
 #include <linux/compiler.h>
 #include <linux/cpufeature.h>
 #include <linux/instrumentation.h>
@@ -203,5 +210,29 @@ static inline void rex_arch_kick(unsigned int cpu)
 {
 	__apic_send_IPI(cpu, NMI_VECTOR);
 }
+
+#else /* !CONFIG_REX */
+
+/*
+ * Without Rex the unwinders, the #UD and the #DF handler find no Rex stack
+ * and no program (and on 32-bit x86 or without a local APIC the above
+ * would not even build).
+ */
+static __always_inline bool in_rex_stack(unsigned long *stack, struct stack_info *info)
+{
+	return false;
+}
+
+static __always_inline bool rex_trap(struct pt_regs *regs)
+{
+	return false;
+}
+
+static __always_inline bool rex_stack_overflow(struct pt_regs *regs, unsigned long address)
+{
+	return false;
+}
+
+#endif /* CONFIG_REX */
 
 #endif /* _ASM_X86_REX_H */

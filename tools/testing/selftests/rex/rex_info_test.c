@@ -258,7 +258,7 @@ TEST_F(info, bpftool_show)
 	char cmd[512], out[4096];
 
 	if (!bpftool)
-		SKIP(return, "bpftool is not installed");
+		SKIP(return, "bpftool is not installed (the test compares its output)");
 	snprintf(cmd, sizeof(cmd), "%s prog show id %u 2>&1", bpftool, self->info.id);
 	EXPECT_EQ(0, run(cmd, out, sizeof(out)));
 	TH_LOG("%s", out);
@@ -282,7 +282,7 @@ TEST_F(info, bpftool_dump_jited)
 	int fd;
 
 	if (!bpftool)
-		SKIP(return, "bpftool is not installed");
+		SKIP(return, "bpftool is not installed (the test compares its output)");
 	fd = mkstemp(dump);
 	ASSERT_LE(0, fd);
 	snprintf(cmd, sizeof(cmd), "%s prog dump jited id %u file %s 2>&1", bpftool,
