@@ -35,8 +35,18 @@ rex_stacks() {
 }
 
 # The Rex collection as KernelCI runs it (rex.only=a,b: just these tests),
-# with the Rex stacks before and after it.
+# with the Rex stacks before and after it.  On a kernel with kmemleak,
+# the leaks the suite left: reports from before it are cleared, and an
+# object must stay unreferenced over two scans to be reported.
 run_suite() {
+	local leaks=/sys/kernel/debug/kmemleak rc
+
+	mount -t debugfs none /sys/kernel/debug 2>/dev/null
+	[ -w $leaks ] || leaks=
+	if [ -n "$leaks" ]; then
+		echo scan > $leaks
+		echo clear > $leaks
+	fi
 	rex_stacks BOOT
 	echo "REX-KSELFTEST-BEGIN"
 	if [ -n "$only" ]; then
@@ -44,8 +54,16 @@ run_suite() {
 	else
 		./run_kselftest.sh -c rex
 	fi
-	echo "REX-KSELFTEST-END rc=$?"
+	rc=$?
+	echo "REX-KSELFTEST-END rc=$rc"
 	rex_stacks AFTER
+	if [ -n "$leaks" ]; then
+		echo scan > $leaks
+		sleep 2
+		echo scan > $leaks
+		cat $leaks
+		echo "REX-KMEMLEAK $(grep -c '^unreferenced object' $leaks)"
+	fi
 }
 
 cd /kselftest || exit 1
@@ -114,25 +132,12 @@ kernelci)
 	run_suite
 	;;
 debug)
-	# The debug kernel (KASAN, kmemleak, lockdep): the whole suite, then
-	# the leaks it left.  Reports from before the suite are cleared.
+	# The clang debug kernel of make fuzz (KASAN, kmemleak, lockdep),
+	# booted by hand (REX_FLAVOR=debug scripts/vm.sh debug): the whole
+	# suite, then the leaks it left.
 	echo "REX-RUN debug"
 	echo "REX-CPUS $(nproc)"
-	mount -t debugfs none /sys/kernel/debug
-	leaks=/sys/kernel/debug/kmemleak
-	echo scan > $leaks
-	echo clear > $leaks
-	rex_stacks BOOT
-	echo "REX-KSELFTEST-BEGIN"
-	./run_kselftest.sh -c rex
-	echo "REX-KSELFTEST-END rc=$?"
-	rex_stacks AFTER
-	# kmemleak needs objects to stay unreferenced over two scans.
-	echo scan > $leaks
-	sleep 2
-	echo scan > $leaks
-	cat $leaks
-	echo "REX-KMEMLEAK $(grep -c '^unreferenced object' $leaks)"
+	run_suite
 	;;
 lockdown)
 	# Booted with lockdown=integrity: only the test that needs it.

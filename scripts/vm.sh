@@ -37,11 +37,12 @@ TREE=$REX_CACHE/linux
 FLAVOR=${REX_FLAVOR:-test}
 OUT=$REX_CACHE/build/$FLAVOR
 # The selftests' images are built for the kernel they run on: the
-# hardened kernel's with its mitigation flags, the kernelci kernel's with
-# its compiler (gcc).  The debug kernel runs those of the test kernel,
-# since its KASAN instrumentation is not for images.
+# hardened kernels' (hardened*) with their mitigation flags, the kernelci
+# kernel's with its compiler (gcc).  The debug kernel runs those of the
+# test kernel: KASAN instrumentation is not for images (rex-build.sh
+# takes neither the C nor the Rust KASAN flags of a kernel build).
 KST_OUT=$REX_CACHE/build/kselftest
-case $FLAVOR in hardened|kernelci) KST_OUT=$REX_CACHE/build/kselftest-$FLAVOR ;; esac
+case $FLAVOR in hardened*|kernelci) KST_OUT=$REX_CACHE/build/kselftest-$FLAVOR ;; esac
 KST=$REX_CACHE/build/kselftest-install
 STAGE=$REX_CACHE/build/initramfs
 LOGDIR=$REX_CACHE/logs
@@ -132,14 +133,15 @@ boot() {
 }
 
 # The CPU QEMU emulates needs neither retpolines nor return thunks: on
-# the hardened kernel both are forced on, so that images run with the
+# the hardened kernels both are forced on, so that images run with the
 # thunks bound as on an affected CPU.
 FORCE_MITIGATIONS=
-[ "$FLAVOR" != hardened ] || FORCE_MITIGATIONS="spectre_v2=retpoline retbleed=force"
+case $FLAVOR in hardened*) FORCE_MITIGATIONS="spectre_v2=retpoline retbleed=force" ;; esac
 
 case $MODE in
 bench)
-	# REX_FLAVOR=hardened: the thunks' cost against the test kernel.
+	# REX_FLAVOR=hardened-bench (hardened.config without debug.config,
+	# README.md): the thunks' cost against the test kernel.
 	boot bench bench $FORCE_MITIGATIONS
 	serial=$LOGDIR/bench-serial.log
 	sed -n '/^REX-BENCH-BEGIN/,/^REX-BENCH-END/p' "$serial" | sed '1d;$d'
@@ -151,7 +153,7 @@ debug)
 	boot test-debug debug "rex.fuzz_iters=${REX_FUZZ_ITERS_DEBUG:-4000}"
 	;;
 hardened)
-	# Fewer fuzzer loads, as on the debug kernel.
+	# Fewer fuzzer loads: in make test it is also the debug kernel.
 	boot test-hardened hardened $FORCE_MITIGATIONS \
 		"rex.fuzz_iters=${REX_FUZZ_ITERS_HARDENED:-4000}" ${REX_VM_ONLY:+rex.only=$REX_VM_ONLY}
 	;;
