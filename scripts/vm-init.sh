@@ -18,12 +18,14 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 
 mode=test
 only=
+clock=wall
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	rex.mode=*) mode=${arg#rex.mode=} ;;
 	rex.only=*) only=${arg#rex.only=} ;;
 	rex.fuzz_iters=*) export REX_FUZZ_ITERS=${arg#rex.fuzz_iters=} ;;
 	rex.fuzz_seed=*) export REX_FUZZ_SEED=${arg#rex.fuzz_seed=} ;;
+	rex.clock=*) clock=${arg#rex.clock=} ;;
 	esac
 done
 
@@ -103,7 +105,7 @@ demo)
 bench)
 	dmesg -n 1
 	echo "REX-BENCH-BEGIN"
-	./rex/rex_bench 2>&1
+	./rex/rex_bench --clock=$clock 2>&1
 	echo "REX-BENCH-END rc=$?"
 	;;
 fuzz)

@@ -114,14 +114,15 @@ echo "root:x:0:" > "$STAGE/etc/group"
 (cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) > "$OUT/initramfs.cpio.gz"
 
 # boot NAME MODE [KERNEL ARGUMENTS...]: one VM run, serial log in
-# $LOGDIR/NAME-serial.log.
+# $LOGDIR/NAME-serial.log.  $ACCEL is how QEMU runs the vCPUs.
+ACCEL="-accel tcg,thread=multi"
 boot() {
 	local name=$1 mode=$2 serial=$LOGDIR/$1-serial.log rc
 	shift 2
 	log "booting $FLAVOR kernel (TCG, 2 vCPUs), serial log: $serial"
 	set +e
 	timed "boot:$name" timeout --foreground "${REX_VM_TIMEOUT:-900}" \
-		qemu-system-x86_64 -machine pc -accel tcg,thread=multi -cpu max -smp 2 -m 2G \
+		qemu-system-x86_64 -machine pc $ACCEL -cpu max -smp 2 -m 2G \
 		-nodefaults -nographic -no-reboot -serial stdio \
 		-kernel "$OUT/arch/x86/boot/bzImage" -initrd "$OUT/initramfs.cpio.gz" \
 		-append "console=ttyS0 panic=-1 rex.mode=$mode $* ${REX_VM_APPEND:-}" \
@@ -142,10 +143,20 @@ case $MODE in
 bench)
 	# REX_FLAVOR=hardened-bench (hardened.config without debug.config,
 	# README.md): the thunks' cost against the test kernel.
+	# Twice: wall-clock figures with both vCPUs on their own host
+	# threads, then guest instruction counts.  With -icount shift=0 the
+	# guest's clock advances 1 ns per executed instruction (and jumps
+	# over idle time, sleep=off), so the kernel's BPF_PROG_TEST_RUN times
+	# are instruction counts, whatever the host does meanwhile.  icount
+	# runs the vCPUs in turn on one host thread.
 	boot bench bench $FORCE_MITIGATIONS
-	serial=$LOGDIR/bench-serial.log
-	sed -n '/^REX-BENCH-BEGIN/,/^REX-BENCH-END/p' "$serial" | sed '1d;$d'
-	grep -q '^REX-BENCH-END rc=0' "$serial" || die "benchmark failed, see $serial"
+	ACCEL="-accel tcg,thread=single -icount shift=0,sleep=off"
+	boot bench-icount bench rex.clock=icount $FORCE_MITIGATIONS
+	for run in bench bench-icount; do
+		serial=$LOGDIR/$run-serial.log
+		sed -n '/^REX-BENCH-BEGIN/,/^REX-BENCH-END/p' "$serial" | sed '1d;$d'
+		grep -q '^REX-BENCH-END rc=0' "$serial" || die "benchmark failed, see $serial"
+	done
 	;;
 debug)
 	# KASAN and lockdep make a load about ten times slower: fewer fuzzer

@@ -20,8 +20,12 @@
  *    an NMI from the other CPU).
  *
  * Times are the kernel's own BPF_PROG_TEST_RUN averages (ns per run),
- * medians of 7 rounds that alternate the two programs compared.  Not a test: it is
- * installed with the selftests but not run by them.
+ * medians of 7 rounds that alternate the two programs compared.  With
+ * --clock=icount (make bench's second boot, QEMU -icount shift=0) the
+ * guest's clock advances one ns per executed instruction, and the same
+ * figures are guest instructions per run: they do not move with the
+ * host's load.  Every line names its unit.  Not a test: it is installed
+ * with the selftests but not run by them.
  */
 
 #include <stdlib.h>
@@ -37,6 +41,9 @@ REX_IMAGE(xdp_panic);
 #define ROUNDS		7
 #define REPEAT		100000
 #define BUDGET_MS	10
+
+/* "ns" (wall clock), or "insns" under --clock=icount. */
+static const char *unit = "ns";
 
 /* eBPF: count in the array map @map_fd, return XDP_PASS. */
 static int ebpf_lookup_load(int map_fd)
@@ -116,8 +123,8 @@ static void side_by_side(const char *what, const char *a_name, int a, const char
 	}
 	ma = median(ta, ROUNDS);
 	mb = median(tb, ROUNDS);
-	printf("%-34s %-5s %6llu ns   %-5s %6llu ns   ratio %.2f\n", what, a_name, ma, b_name,
-	       mb, ma ? (double)mb / ma : 0.0);
+	printf("%-34s %-5s %6llu %-5s  %-5s %6llu %-5s  ratio %.2f\n", what, a_name, ma, unit,
+	       b_name, mb, unit, ma ? (double)mb / ma : 0.0);
 }
 
 static void set_mode(struct rex_object *obj, __u64 n, __u64 mode)
@@ -148,11 +155,12 @@ static void termination(struct rex_object *obj, __u64 mode, const char *what, in
 		late[i] = ns > BUDGET_MS * 1000000ULL ? ns - BUDGET_MS * 1000000ULL : 0;
 	}
 	qsort(late, runs, sizeof(late[0]), cmp);
-	printf("%-34s budget %d ms, stopped after it: min %.2f ms, median %.2f ms, max %.2f ms\n",
-	       what, BUDGET_MS, late[0] / 1e6, late[runs / 2] / 1e6, late[runs - 1] / 1e6);
+	printf("%-34s budget %d ms, stopped after it: min %.2f ms, median %.2f ms, max %.2f ms%s\n",
+	       what, BUDGET_MS, late[0] / 1e6, late[runs / 2] / 1e6, late[runs - 1] / 1e6,
+	       strcmp(unit, "ns") ? " (guest time: 1 ms = 1M insns)" : "");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct rex_object *bench = REX_TEST_LOAD(bench);
 	struct rex_object *nocheck = REX_TEST_LOAD(bench_nocheck);
@@ -162,13 +170,21 @@ int main(void)
 	unsigned int retval;
 	int budget;
 
+	if (argc > 1 && !strcmp(argv[1], "--clock=icount"))
+		unit = "insns";
+	else if (argc > 1 && strcmp(argv[1], "--clock=wall")) {
+		fprintf(stderr, "usage: %s [--clock=wall|--clock=icount]\n", argv[0]);
+		return 1;
+	}
 	ebpf_lookup = ebpf_lookup_load(rex_object__find_map_fd_by_name(bench, "counter"));
 	if (ebpf_pass < 0 || ebpf_lookup < 0) {
 		perror("eBPF program load");
 		return 1;
 	}
-	printf("Rex benchmark on Linux, %ld CPUs (QEMU TCG: compare ratios, not times)\n",
-	       sysconf(_SC_NPROCESSORS_ONLN));
+	printf("Rex benchmark on Linux, %ld CPUs, %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+	       strcmp(unit, "ns") ?
+	       "figures in guest instructions per run (QEMU -icount shift=0)" :
+	       "figures in wall-clock ns per run (QEMU TCG: compare ratios, not times)");
 	side_by_side("dispatch (smallest XDP program)", "eBPF", ebpf_pass, "Rex",
 		     rex_object__find_prog_fd_by_name(bench, "rex_bench_pass"));
 	side_by_side("helper call (array map lookup)", "eBPF", ebpf_lookup, "Rex",
@@ -190,10 +206,10 @@ int main(void)
 		set_mode(faults, 0, REX_PANIC);
 		panicking[i] = test_run(panic_fd, REPEAT / 10, &retval);
 	}
-	printf("%-34s %-5s %6llu ns   %-5s %6llu ns   panic path %lld ns\n",
-	       "panic (Rex program, no resources)", "ret", median(normal, ROUNDS), "panic",
-	       median(panicking, ROUNDS),
-	       (long long)median(panicking, ROUNDS) - (long long)median(normal, ROUNDS));
+	printf("%-34s %-5s %6llu %-5s  %-5s %6llu %-5s  panic path %lld %s\n",
+	       "panic (Rex program, no resources)", "ret", median(normal, ROUNDS), unit, "panic",
+	       median(panicking, ROUNDS), unit,
+	       (long long)median(panicking, ROUNDS) - (long long)median(normal, ROUNDS), unit);
 
 	budget = rex_budget_read();
 	if (budget < 0 || rex_budget_set(BUDGET_MS)) {
