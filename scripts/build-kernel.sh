@@ -30,11 +30,15 @@ LLVM_ARG=LLVM=1
 kmake() { make -C "$TREE" O="$OUT" $LLVM_ARG -j"$REX_JOBS" "$@"; }
 
 # Rebuild the configuration only when an input changed: a fragment or a
-# Kconfig file of the tree (a patch may add options).
+# Kconfig file of the tree (a patch may add options).  The stamp also
+# holds the hash of the .config it made, so that a configuration that was
+# interrupted, or changed by hand, is made again rather than built.
 want=$({ git -C "$TREE" ls-tree -r HEAD | awk '$4 ~ /(^|\/)Kconfig/ { print $3 }'
 	cat $configs; echo "$LLVM_ARG"; } | sha256sum | cut -c1-16)
-if [ "$(cat "$OUT/.rex-config" 2>/dev/null)" != "$want" ] || [ ! -f "$OUT/.config" ]; then
+stamp() { echo "$want $(sha256sum < "$OUT/.config" | cut -c1-16)"; }
+if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.rex-config" 2>/dev/null)" != "$(stamp)" ]; then
 	log "configuring $FLAVOR kernel"
+	rm -f "$OUT/.rex-config"
 	kmake -s tinyconfig >/dev/null
 	(cd "$OUT" && "$TREE/scripts/kconfig/merge_config.sh" -m -O "$OUT" .config \
 		$configs >/dev/null)
@@ -52,7 +56,7 @@ if [ "$(cat "$OUT/.rex-config" 2>/dev/null)" != "$want" ] || [ ! -f "$OUT/.confi
 	# Patches early in the series lack some options (REX_CONFIG_STRICT=0).
 	[ $missing = 0 ] || [ "${REX_CONFIG_STRICT:-1}" = 0 ] ||
 		die "kernel configuration is missing requested options"
-	echo "$want" > "$OUT/.rex-config"
+	stamp > "$OUT/.rex-config"
 fi
 
 log "building $FLAVOR kernel in $OUT"

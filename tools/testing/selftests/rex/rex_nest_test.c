@@ -185,6 +185,50 @@ static int churn(void)
 }
 
 /*
+ * Check aborted step @i of @w: since @t0 it counted exactly its own fault,
+ * or it is a stall (one timeout and nothing else); count it, and add to
+ * @locks the lock its run took, which a run stopped by the watchdog may
+ * not have.  Return -1 (with the worker's error set) if neither.
+ */
+static int check_abort(struct worker *w, unsigned int i, unsigned int retval, int prog_fd,
+		       struct tally *t0, int lk_fd, __u64 *locks)
+{
+	const struct step *s = &plan[i];
+	long long panics, overflows, timeouts;
+	__u64 lk[2] = { 0, 0 };
+	struct tally t;
+	__u32 zero = 0;
+	bool stall;
+
+	tally_read(prog_fd, &t);
+	panics = t.panics - t0->panics;
+	overflows = t.overflows - t0->overflows;
+	timeouts = t.timeouts - t0->timeouts;
+	*t0 = t;
+	stall = !panics && !overflows && timeouts == 1 && !counts(s, "rex_timeouts");
+	if (!stall && (retval != s->verdict || panics != counts(s, "rex_panics") ||
+		       overflows != counts(s, "rex_stack_overflows") ||
+		       timeouts != counts(s, "rex_timeouts"))) {
+		fail(w, "CPU %d, step %u (mode %u): verdict %u, counted %s %lld, %s %lld, %s %lld",
+		     w->cpu, i, s->mode, retval, "panics", panics, "overflows", overflows,
+		     "timeouts", timeouts);
+		return -1;
+	}
+	w->faults++;
+	if (s->locks && (stall || counts(s, "rex_timeouts"))) {
+		/* struct rex_locked: lock, pad, count */
+		rex_map_lookup_elem(lk_fd, &zero, lk);
+		stall |= lk[1] == *locks;
+		if (lk[1] == *locks + 1)
+			*locks = lk[1];
+	} else {
+		*locks += s->locks;
+	}
+	w->stalls += stall;
+	return 0;
+}
+
+/*
  * Rounds of: every step of the plan on the worker's fault program, each
  * followed by the load, run and unload of another program; after every
  * aborted step, check what it counted, and after every round, the count
@@ -203,8 +247,8 @@ static void *worker_fn(void *arg)
 {
 	unsigned char frame[64] = { [12] = 0x08 };
 	struct worker *w = arg;
-	struct tally t0, t;
 	struct rex_object *obj;
+	struct tally t0;
 	__u32 zero = 0, one = 1;
 	int prog_fd, cfg_fd, lk_fd, err;
 	__u64 n = 2, locks = 0;
@@ -235,7 +279,6 @@ static void *worker_fn(void *arg)
 
 		for (i = 0; i < ARRAY_SIZE(plan); i++) {
 			const struct step *s = &plan[i];
-			bool stall;
 
 			mode = s->mode;
 			rex_map_update_elem(cfg_fd, &one, &mode, 0);
@@ -250,35 +293,10 @@ static void *worker_fn(void *arg)
 				     w->cpu, i, s->mode, "test run", err, retval, s->verdict);
 				goto out;
 			}
-			if (retval == XDP_ABORTED) {
-				tally_read(prog_fd, &t);
-				stall = t.panics == t0.panics && t.overflows == t0.overflows &&
-					t.timeouts == t0.timeouts + 1 && !counts(s, "rex_timeouts");
-				if (!stall && (retval != s->verdict ||
-					       t.panics - t0.panics != counts(s, "rex_panics") ||
-					       t.overflows - t0.overflows !=
-					       counts(s, "rex_stack_overflows") ||
-					       t.timeouts - t0.timeouts != counts(s, "rex_timeouts"))) {
-					fail(w, "CPU %d, step %u (mode %u): verdict %u, %s %lld panics, %lld overflows, %lld timeouts",
-					     w->cpu, i, s->mode, retval, "counted",
-					     t.panics - t0.panics, t.overflows - t0.overflows,
-					     t.timeouts - t0.timeouts);
-					goto out;
-				}
-				t0 = t;
-				w->faults++;
-				/* Stopped by the watchdog: did it take the lock? */
-				if (s->locks && (stall || counts(s, "rex_timeouts"))) {
-					rex_map_lookup_elem(lk_fd, &zero, lk);
-					stall |= lk[1] == locks;
-					locks = lk[1] == locks + 1 ? lk[1] : locks;
-				} else {
-					locks += s->locks;
-				}
-				w->stalls += stall;
-			} else {
+			if (retval != XDP_ABORTED)
 				locks += s->locks;
-			}
+			else if (check_abort(w, i, retval, prog_fd, &t0, lk_fd, &locks))
+				goto out;
 			err = churn();
 			if (err) {
 				fail(w, "CPU %d: load and run of another program: %s", w->cpu,
