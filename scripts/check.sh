@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Static checks of the Rex series (run inside the environment, after the
-# tree is assembled and the test kernel configured and built):
+# tree is assembled and the kernel of $REX_FLAVOR, default test,
+# configured and built):
 #
 #   series      patches/ fresh, git am onto pristine, checkpatch --strict
 #   kernel-doc  scripts/kernel-doc -Wall on every Rex source file
@@ -78,12 +79,13 @@ check_kdoc() {
 }
 
 # W=1 and sparse build kernel/rex/ in a directory of their own (build/w1)
-# with the test kernel's configuration but Rust, which kernel/rex does not
-# use, and with the KUnit suites, which are part of kernel/rex/: in the test kernel's directory the changed flags would rebuild
-# these objects, and with Rust the kernel's Rust crates, once for the check
-# and once more for the next test build.  Here the flags never change, so
-# only changed files are compiled again (a file that failed has no object
-# and is compiled again until it passes).
+# with the configuration of the kernel in $OUT (make test: the hardened
+# one) but Rust, which kernel/rex does not use, and with the KUnit suites,
+# which are part of kernel/rex/: in the kernel's own directory the changed
+# flags would rebuild these objects, and with Rust the kernel's Rust
+# crates, once for the check and once more for the next test build.  Here
+# the flags never change, so only changed files are compiled again (a file
+# that failed has no object and is compiled again until it passes).
 W1=$REX_CACHE/build/w1
 prepare_w1() {
 	local want

@@ -9,11 +9,11 @@
 #                            every patch builds
 #   scripts/rex.sh check-matrix  the configurations that must not break
 #                            (scripts/build-matrix.sh)
-#   scripts/rex.sh test      prepare + checks (but the per-patch builds) +
-#                            kselftests in the VM on the test and the
-#                            hardened kernel (which is also the debug
-#                            kernel: KASAN, kmemleak, lockdep), the C suite
-#                            and the KUnit suites on the gcc-built kernelci
+#   scripts/rex.sh test      environment, tree, the hardened kernel (which
+#                            is also the debug kernel: KASAN, kmemleak,
+#                            lockdep), checks (but the per-patch builds),
+#                            kselftests in the VM on it, the C suite and
+#                            the KUnit suites on the gcc-built kernelci
 #                            kernel, summary
 #   scripts/rex.sh fresh     test with an empty cache that shares only the
 #                            downloads of this one (REX_FRESH_CACHE)
@@ -42,6 +42,15 @@ prepare() {
 	"$ENV" run scripts/timed.sh tree scripts/tree.sh
 	"$ENV" run scripts/timed.sh build:test scripts/build-kernel.sh
 	log "prepared in $((SECONDS - t0)) s"
+}
+
+# The kernel make test runs the whole suite on: hardened (mitigations,
+# IBT, kCFI) and debug (KASAN, kmemleak, lockdep) in one, with Rust.
+# Timed as $1.
+hardened_build() {
+	"$ENV" run env REX_FLAVOR=hardened \
+		REX_CONFIGS="$ENV_SRC/tools/testing/selftests/rex/config $ENV_SRC/scripts/config/hardened.config $ENV_SRC/scripts/config/debug.config" \
+		scripts/timed.sh "$1" scripts/build-kernel.sh
 }
 
 # The kernel KernelCI would build from this series: tinyconfig, the VM's
@@ -123,7 +132,14 @@ fuzz)
 test)
 	t0=$SECONDS
 	rm -f "$REX_TIMES" "$LOGDIR"/test-*serial.log "$LOGDIR/checks.tap" "$LOGDIR"/kunit.*
-	prepare
+	# Two kernels: clang with Rust, hardened and debug, for the whole
+	# suite; gcc without Rust, as KernelCI builds it, for the C suite
+	# and KUnit.  The plain test kernel of make demo and make bench is
+	# not built: a third kernel does not fit the cold run's budget
+	# (README.md).
+	environment
+	"$ENV" run scripts/timed.sh tree scripts/tree.sh
+	hardened_build build:hardened
 	# The kernelci kernel (gcc) builds beside the static checks, most of
 	# which keep one CPU busy.
 	log "building the kernelci kernel beside the static checks"
@@ -134,7 +150,7 @@ test)
 	# "make check-matrix" (both are in "make check"): cold they cost more
 	# than a kernel each, and the kernels of the suite need the time
 	# (README.md).
-	"$ENV" run env REX_CHECK_BISECT="${REX_CHECK_BISECT:-0}" \
+	"$ENV" run env REX_FLAVOR=hardened REX_CHECK_BISECT="${REX_CHECK_BISECT:-0}" \
 		REX_CHECK_MATRIX="${REX_CHECK_MATRIX:-0}" scripts/check.sh \
 		> "$LOGDIR/checks.tap"
 	grep -v '^ok ' "$LOGDIR/checks.tap" | grep -v '^# *$' | head -200 >&2 || true
@@ -145,27 +161,19 @@ test)
 		log "the kernelci kernel did not build: $LOGDIR/build-kernelci.log"
 		kernelci_ok=0
 	fi
-	"$ENV" run scripts/vm.sh test
-	log "serial log of the test VM: $LOGDIR/test-serial.log"
-	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-serial.log" >&2 || true
-	# The same suite on a hardened kernel (mitigations, IBT, kCFI) that
-	# is also the debug kernel (KASAN, kmemleak, lockdep): a fourth
-	# kernel does not fit the cold run's budget (README.md).
-	"$ENV" run env REX_FLAVOR=hardened \
-		REX_CONFIGS="$ENV_SRC/tools/testing/selftests/rex/config $ENV_SRC/scripts/config/hardened.config $ENV_SRC/scripts/config/debug.config" \
-		scripts/timed.sh build:hardened scripts/build-kernel.sh
+	# The suite, then the short lockdown and signature-policy boots.
 	"$ENV" run env REX_FLAVOR=hardened scripts/vm.sh hardened
 	log "serial log of the hardened VM: $LOGDIR/test-hardened-serial.log"
+	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-hardened-serial.log" >&2 || true
 	# And as KernelCI builds it: gcc, no Rust; the C suite, then the
 	# Rex KUnit suites in the same kernel.
 	[ $kernelci_ok = 0 ] || "$ENV" run env REX_FLAVOR=kernelci scripts/vm.sh kernelci
 	log "serial log of the kernelci VM: $LOGDIR/test-kernelci-serial.log, KUnit: $LOGDIR/kunit.log"
 	printf 'total\t%s\n' "$((SECONDS - t0))" >> "$REX_TIMES"
 	"$ENV" run python3 scripts/summary.py --times "$ENV_CACHE/logs/times.tsv" \
-		"$ENV_CACHE/logs/checks.tap" "$ENV_CACHE/logs/test-serial.log" \
+		"$ENV_CACHE/logs/checks.tap" "$ENV_CACHE/logs/test-hardened-serial.log" \
 		"$ENV_CACHE/logs/test-lockdown-serial.log" "$ENV_CACHE/logs/test-policy-serial.log" \
-		"$ENV_CACHE/logs/test-hardened-serial.log" "$ENV_CACHE/logs/test-kernelci-serial.log" \
-		"$ENV_CACHE/logs/kunit.log"
+		"$ENV_CACHE/logs/test-kernelci-serial.log" "$ENV_CACHE/logs/kunit.log"
 	;;
 *)
 	die "usage: $0 prepare|check|check-series|check-matrix|test|fresh|fuzz|demo|bench|series"

@@ -21,7 +21,8 @@
 #                         (test-debug-serial.log)
 #   scripts/vm.sh hardened  run the kselftests on the hardened kernel
 #                         (REX_FLAVOR=hardened), with retpolines and return
-#                         thunks forced on (test-hardened-serial.log)
+#                         thunks forced on (test-hardened-serial.log), then
+#                         the lockdown and signature-policy boots as "test"
 #   scripts/vm.sh kernelci  run the kselftests on the gcc-built kernel
 #                         without Rust (REX_FLAVOR=kernelci) from a root
 #                         file system without bpftool, as a KernelCI lab
@@ -167,6 +168,12 @@ hardened)
 	# Fewer fuzzer loads: in make test it is also the debug kernel.
 	boot test-hardened hardened $FORCE_MITIGATIONS \
 		"rex.fuzz_iters=${REX_FUZZ_ITERS_HARDENED:-4000}" ${REX_VM_ONLY:+rex.only=$REX_VM_ONLY}
+	# make test's only clang kernel: the lockdown and signature-policy
+	# boots run on it.
+	if [ -z "${REX_VM_ONLY:-}" ]; then
+		boot test-lockdown lockdown lockdown=integrity $FORCE_MITIGATIONS
+		boot test-policy policy module.sig_enforce=1 $FORCE_MITIGATIONS
+	fi
 	;;
 kernelci)
 	# run_kselftest.sh -c rex once, as a KernelCI job runs it: no
