@@ -73,6 +73,34 @@ REX_CALL_2(rex_map_delete_elem, struct bpf_map *, map, void *, key)
 }
 
 /*
+ * Queue and stack maps: a push writes the map, a pop reads and writes it, a
+ * peek reads it.  The value buffer is the program's, of the map's value
+ * size (the crate's types make sure of it); the map's own lock is a
+ * resilient one, so a push or pop that interrupts another on the same CPU
+ * fails with -EBUSY instead of deadlocking.
+ */
+REX_CALL_3(rex_map_push_elem, struct bpf_map *, map, void *, value, u64, flags)
+{
+	if (map->map_flags & BPF_F_RDONLY_PROG)
+		return -EPERM;
+	return map->ops->map_push_elem(map, value, flags);
+}
+
+REX_CALL_2(rex_map_pop_elem, struct bpf_map *, map, void *, value)
+{
+	if (map->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG))
+		return -EPERM;
+	return map->ops->map_pop_elem(map, value);
+}
+
+REX_CALL_2(rex_map_peek_elem, struct bpf_map *, map, void *, value)
+{
+	if (map->map_flags & BPF_F_WRONLY_PROG)
+		return -EPERM;
+	return map->ops->map_peek_elem(map, value);
+}
+
+/*
  * A reserved record is a resource: it blocks the ring buffer's consumer
  * until it is submitted or discarded, so it goes into the ledger, and a
  * full ledger fails the reservation.  Submitting or discarding a record
@@ -189,6 +217,11 @@ static bool map_perf_event_array(u32 type)
 	return type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
 }
 
+static bool map_queue_stack(u32 type)
+{
+	return type == BPF_MAP_TYPE_QUEUE || type == BPF_MAP_TYPE_STACK;
+}
+
 #define HELPER(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, NULL, NULL }
 #define WRAPPED(fn)		{ "bpf_" #fn, BPF_FUNC_##fn, rex_##fn, NULL }
 #define MAP_HELPER(fn, ok)	{ "bpf_" #fn, BPF_FUNC_##fn, NULL, ok }
@@ -207,6 +240,9 @@ static const struct rex_helper rex_helpers[] = {
 	HELPER(ktime_get_ns),
 	MAP_WRAPPED(map_delete_elem, rex_map_type_has_values),
 	MAP_WRAPPED(map_lookup_elem, rex_map_type_has_values),
+	MAP_WRAPPED(map_peek_elem, map_queue_stack),
+	MAP_WRAPPED(map_pop_elem, map_queue_stack),
+	MAP_WRAPPED(map_push_elem, map_queue_stack),
 	MAP_WRAPPED(map_update_elem, rex_map_type_has_values),
 	HELPER(override_return),
 	MAP_HELPER(perf_event_output, map_perf_event_array),
@@ -299,12 +335,14 @@ GATE(0) GATE(1) GATE(2) GATE(3) GATE(4) GATE(5) GATE(6) GATE(7)
 GATE(8) GATE(9) GATE(10) GATE(11) GATE(12) GATE(13) GATE(14) GATE(15)
 GATE(16) GATE(17) GATE(18) GATE(19) GATE(20) GATE(21) GATE(22) GATE(23)
 GATE(24) GATE(25) GATE(26) GATE(27) GATE(28) GATE(29) GATE(30) GATE(31)
+GATE(32) GATE(33) GATE(34) GATE(35) GATE(36) GATE(37) GATE(38) GATE(39)
 
 static const rex_helper_fn rex_gates[REX_NR_HELPERS] = {
 	gate_0, gate_1, gate_2, gate_3, gate_4, gate_5, gate_6, gate_7,
 	gate_8, gate_9, gate_10, gate_11, gate_12, gate_13, gate_14, gate_15,
 	gate_16, gate_17, gate_18, gate_19, gate_20, gate_21, gate_22, gate_23,
 	gate_24, gate_25, gate_26, gate_27, gate_28, gate_29, gate_30, gate_31,
+	gate_32, gate_33, gate_34, gate_35, gate_36, gate_37, gate_38, gate_39,
 };
 
 static_assert(ARRAY_SIZE(rex_helpers) <= REX_NR_HELPERS);

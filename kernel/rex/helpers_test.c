@@ -447,9 +447,17 @@ static void ri_check_maps_ok(struct kunit *test)
 	rex_check_maps(&l->rex, idx, args);
 	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_HASH));
 	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_RINGBUF));
+	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_LPM_TRIE));
+	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_QUEUE));
 	idx = ri_index(test, "bpf_ringbuf_output");
 	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_RINGBUF));
 	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_ARRAY));
+	/* Queues and stacks have no keys, and maps with keys no push. */
+	idx = ri_index(test, "bpf_map_push_elem");
+	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_QUEUE));
+	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_STACK));
+	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_ARRAY));
+	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_HASH));
 }
 
 static struct kunit_case rex_imports_test_cases[] = {

@@ -28,7 +28,8 @@
  * The key/value maps a lookup returns a value of, or NULL: the map types
  * the Rex map helpers accept.
  *
- * Return: true for hash and array maps and their per-CPU and LRU variants.
+ * Return: true for hash and array maps, their per-CPU and LRU variants,
+ * and LPM tries.
  */
 bool rex_map_type_has_values(u32 type)
 {
@@ -39,6 +40,7 @@ bool rex_map_type_has_values(u32 type)
 	case BPF_MAP_TYPE_PERCPU_ARRAY:
 	case BPF_MAP_TYPE_LRU_HASH:
 	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_LPM_TRIE:
 		return true;
 	default:
 		return false;
@@ -56,7 +58,8 @@ static bool map_type_supported(u32 type)
 	return rex_map_type_has_values(type) ||
 	       type == BPF_MAP_TYPE_PERF_EVENT_ARRAY ||
 	       type == BPF_MAP_TYPE_STACK_TRACE ||
-	       type == BPF_MAP_TYPE_RINGBUF;
+	       type == BPF_MAP_TYPE_RINGBUF ||
+	       type == BPF_MAP_TYPE_QUEUE || type == BPF_MAP_TYPE_STACK;
 }
 
 static int check_def(struct rex_load *ld, unsigned int i)

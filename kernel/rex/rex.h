@@ -49,7 +49,7 @@ struct rex_image {
 typedef u64 (*rex_helper_fn)(u64, u64, u64, u64, u64);
 
 /* Size of the helper allowlist's gate table. */
-#define REX_NR_HELPERS		32
+#define REX_NR_HELPERS		40
 
 /**
  * struct rex_load - state of one BPF_PROG_LOAD of a Rex program

@@ -51,12 +51,16 @@
 struct rex_map {
 	struct rex_map_def def;
 	int fd;
+	int reuse_fd;		/* rex_map__reuse_fd(), or -1 */
+	char *pin_path;		/* rex_map__set_pin_path(), or NULL */
 };
 
 struct rex_program {
 	struct rex_prog_def def;
 	int fd;
 };
+
+static int rex_obj_get_info(int fd, void *info, __u32 *len);
 
 struct rex_object {
 	void *image;
@@ -350,6 +354,7 @@ static int rex_parse_maps(struct rex_object *obj, const struct rex_elf *elf)
 
 		memcpy(&map->def, data + i * sizeof(map->def), sizeof(map->def));
 		map->fd = -1;
+		map->reuse_fd = -1;
 		if (!memchr(map->def.name, '\0', sizeof(map->def.name)) || !map->def.name[0]) {
 			pr_warn("map %zu: name is empty or not NUL-terminated\n", i);
 			return -EINVAL;
@@ -619,9 +624,15 @@ static void rex_object__unload(struct rex_object *obj)
 
 void rex_object__close(struct rex_object *obj)
 {
+	size_t i;
+
 	if (!obj)
 		return;
 	rex_object__unload(obj);
+	for (i = 0; i < obj->map_cnt; i++) {
+		close_fd(&obj->maps[i].reuse_fd);
+		free(obj->maps[i].pin_path);
+	}
 	free(obj->maps);
 	free(obj->progs);
 	free(obj->license);
@@ -685,6 +696,75 @@ static int rex_object__load_prog(struct rex_object *obj, struct rex_program *pro
 	return 0;
 }
 
+/*
+ * Is the map @fd what @map's description asks for?  A map found pinned or
+ * given by the caller must be: the kernel binds it to the image by these
+ * properties and refuses the load otherwise, with a message that names
+ * only the first difference.
+ */
+static int rex_map_compatible(const struct rex_map *map, int fd)
+{
+	const struct rex_map_def *def = &map->def;
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	int err;
+
+	memset(&info, 0, sizeof(info));
+	err = rex_obj_get_info(fd, &info, &len);
+	if (err) {
+		pr_warn("map %s: fd %d is not a BPF map: %s\n", def->name, fd, strerror(-err));
+		return err;
+	}
+	if (info.type != def->map_type || info.key_size != def->key_size ||
+	    info.value_size != def->value_size || info.max_entries != def->max_entries ||
+	    info.map_flags != def->map_flags) {
+		pr_warn("map %s: the map to reuse has type %u, key/value size %u/%u, %u entries, flags %#x; the image describes %u, %u/%u, %u, %#x\n",
+			def->name, info.type, info.key_size, info.value_size, info.max_entries,
+			info.map_flags, def->map_type, def->key_size, def->value_size,
+			def->max_entries, def->map_flags);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Open @map for a load: the map given to reuse, the pinned one, or a new one. */
+static int rex_map_open(struct rex_map *map)
+{
+	int fd, err;
+
+	if (map->reuse_fd >= 0) {
+		fd = fcntl(map->reuse_fd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return -errno;
+	} else if (map->pin_path) {
+		fd = rex_obj_get(map->pin_path);
+		if (fd == -ENOENT)
+			goto create;
+		if (fd < 0) {
+			pr_warn("map %s: cannot open %s: %s\n", map->def.name, map->pin_path,
+				strerror(-fd));
+			return fd;
+		}
+	} else {
+		goto create;
+	}
+	err = rex_map_compatible(map, fd);
+	if (err) {
+		close(fd);
+		return err;
+	}
+	map->fd = fd;
+	return 0;
+create:
+	fd = rex_map_create(&map->def);
+	if (fd < 0) {
+		pr_warn("failed to create map %s: %s\n", map->def.name, strerror(-fd));
+		return fd;
+	}
+	map->fd = fd;
+	return 0;
+}
+
 int rex_object__load(struct rex_object *obj)
 {
 	int *fd_array = NULL;
@@ -712,20 +792,28 @@ int rex_object__load(struct rex_object *obj)
 	}
 
 	for (i = 0; i < obj->map_cnt; i++) {
-		struct rex_map *map = &obj->maps[i];
-
-		err = rex_map_create(&map->def);
-		if (err < 0) {
-			pr_warn("failed to create map %s: %s\n", map->def.name, strerror(-err));
+		err = rex_map_open(&obj->maps[i]);
+		if (err)
 			goto out;
-		}
-		map->fd = err;
-		fd_array[i] = err;
+		fd_array[i] = obj->maps[i].fd;
 	}
 	for (i = 0; i < obj->prog_cnt; i++) {
 		err = rex_object__load_prog(obj, &obj->progs[i], fd_array, log_buf);
 		if (err)
 			goto out;
+	}
+	/* Pinned once everything loaded, so a failed load pins nothing. */
+	for (i = 0; i < obj->map_cnt; i++) {
+		struct rex_map *map = &obj->maps[i];
+
+		if (!map->pin_path || access(map->pin_path, F_OK) == 0)
+			continue;
+		err = rex_obj_pin(map->fd, map->pin_path);
+		if (err) {
+			pr_warn("map %s: cannot pin it at %s: %s\n", map->def.name, map->pin_path,
+				strerror(-err));
+			goto out;
+		}
 	}
 	err = 0;
 out:
@@ -829,6 +917,64 @@ int rex_map__fd(const struct rex_map *map)
 	return map && map->fd >= 0 ? map->fd : -EINVAL;
 }
 
+int rex_map__reuse_fd(struct rex_map *map, int fd)
+{
+	int dup;
+
+	if (!map || fd < 0)
+		return -EINVAL;
+	if (map->fd >= 0)
+		return -EBUSY;
+	dup = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (dup < 0)
+		return -errno;
+	close_fd(&map->reuse_fd);
+	map->reuse_fd = dup;
+	return 0;
+}
+
+int rex_map__set_pin_path(struct rex_map *map, const char *path)
+{
+	char *copy = NULL;
+
+	if (!map)
+		return -EINVAL;
+	if (map->fd >= 0)
+		return -EBUSY;
+	if (path) {
+		copy = strdup(path);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(map->pin_path);
+	map->pin_path = copy;
+	return 0;
+}
+
+const char *rex_map__pin_path(const struct rex_map *map)
+{
+	return map ? map->pin_path : NULL;
+}
+
+int rex_map__pin(struct rex_map *map, const char *path)
+{
+	if (!map || !path)
+		return -EINVAL;
+	if (map->fd < 0)
+		return -EINVAL;
+	return rex_obj_pin(map->fd, path);
+}
+
+int rex_map__unpin(struct rex_map *map, const char *path)
+{
+	if (!map)
+		return -EINVAL;
+	path = path ? path : map->pin_path;
+	if (!path)
+		return -EINVAL;
+	return unlink(path) ? -errno : 0;
+}
+
 const char *rex_program__name(const struct rex_program *prog)
 {
 	return prog ? prog->def.entry : NULL;
@@ -842,6 +988,13 @@ enum bpf_prog_type rex_program__type(const struct rex_program *prog)
 int rex_program__fd(const struct rex_program *prog)
 {
 	return prog && prog->fd >= 0 ? prog->fd : -EINVAL;
+}
+
+int rex_program__pin(const struct rex_program *prog, const char *path)
+{
+	if (!prog || !path || prog->fd < 0)
+		return -EINVAL;
+	return rex_obj_pin(prog->fd, path);
 }
 
 /* Program loading */
@@ -1787,17 +1940,141 @@ int rex_map_get_next_key(int fd, const void *key, void *next_key)
 
 int rex_prog_get_info(int prog_fd, struct bpf_prog_info *info, __u32 *len)
 {
+	if (!info || !len)
+		return -EINVAL;
+	return rex_obj_get_info(prog_fd, info, len);
+}
+
+int rex_map_get_info(int map_fd, struct bpf_map_info *info, __u32 *len)
+{
+	if (!info || !len)
+		return -EINVAL;
+	return rex_obj_get_info(map_fd, info, len);
+}
+
+static int rex_obj_get_info(int fd, void *info, __u32 *len)
+{
 	union bpf_attr attr;
 	int err;
 
-	if (!info || !len)
-		return -EINVAL;
 	memset(&attr, 0, sizeof(attr));
-	attr.info.bpf_fd = prog_fd;
+	attr.info.bpf_fd = fd;
 	attr.info.info_len = *len;
 	attr.info.info = ptr_to_u64(info);
 	err = sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr);
 	if (!err)
 		*len = attr.info.info_len;
+	return err;
+}
+
+int rex_obj_pin(int fd, const char *path)
+{
+	union bpf_attr attr;
+
+	if (fd < 0 || !path)
+		return -EINVAL;
+	memset(&attr, 0, sizeof(attr));
+	attr.bpf_fd = fd;
+	attr.pathname = ptr_to_u64(path);
+	return sys_bpf(BPF_OBJ_PIN, &attr);
+}
+
+int rex_obj_get(const char *path)
+{
+	union bpf_attr attr;
+
+	if (!path)
+		return -EINVAL;
+	memset(&attr, 0, sizeof(attr));
+	attr.pathname = ptr_to_u64(path);
+	attr.file_flags = 0;
+	return sys_bpf(BPF_OBJ_GET, &attr);
+}
+
+/*
+ * The possible CPUs, as the kernel sizes per-CPU map values for user space:
+ * the highest CPU number in /sys/devices/system/cpu/possible, plus one
+ * ("0-3", "0,2-5": ranges and single CPUs).  Read once.
+ */
+int rex_num_possible_cpus(void)
+{
+	static int cpus;
+	char buf[256], *p, *end;
+	long hi = -1, n;
+	ssize_t len;
+	int fd;
+
+	if (__atomic_load_n(&cpus, __ATOMIC_RELAXED) > 0)
+		return cpus;
+	fd = open("/sys/devices/system/cpu/possible", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, sizeof(buf) - 1);
+	n = errno;
+	close(fd);
+	if (len < 0)
+		return -n;
+	buf[len] = '\0';
+	for (p = buf; *p && *p != '\n'; p = end) {
+		errno = 0;
+		n = strtol(p, &end, 10);
+		if (end == p || errno || n < 0)
+			return -EINVAL;
+		if (*end == '-' || *end == ',')
+			end++;
+		if (n > hi)
+			hi = n;
+	}
+	if (hi < 0)
+		return -EINVAL;
+	__atomic_store_n(&cpus, (int)(hi + 1), __ATOMIC_RELAXED);
+	return hi + 1;
+}
+
+/* The kernel pads each CPU's value to 8 bytes for user space. */
+static size_t rex_percpu_stride(size_t value_size)
+{
+	return (value_size + 7) & ~(size_t)7;
+}
+
+int rex_map_lookup_percpu(int fd, const void *key, void *values, size_t value_size)
+{
+	int cpus = rex_num_possible_cpus(), err, i;
+	size_t stride = rex_percpu_stride(value_size);
+	char *buf;
+
+	if (cpus < 0)
+		return cpus;
+	if (!values || !value_size)
+		return -EINVAL;
+	buf = calloc(cpus, stride);
+	if (!buf)
+		return -ENOMEM;
+	err = rex_map_lookup_elem(fd, key, buf);
+	if (!err)
+		for (i = 0; i < cpus; i++)
+			memcpy((char *)values + i * value_size, buf + i * stride, value_size);
+	free(buf);
+	return err;
+}
+
+int rex_map_update_percpu(int fd, const void *key, const void *values, size_t value_size,
+			  __u64 flags)
+{
+	int cpus = rex_num_possible_cpus(), err, i;
+	size_t stride = rex_percpu_stride(value_size);
+	char *buf;
+
+	if (cpus < 0)
+		return cpus;
+	if (!values || !value_size)
+		return -EINVAL;
+	buf = calloc(cpus, stride);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < cpus; i++)
+		memcpy(buf + i * stride, (const char *)values + i * value_size, value_size);
+	err = rex_map_update_elem(fd, key, buf, flags);
+	free(buf);
 	return err;
 }

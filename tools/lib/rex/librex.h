@@ -93,9 +93,29 @@ const char *rex_map__name(const struct rex_map *map);
 const struct rex_map_def *rex_map__def(const struct rex_map *map);
 int rex_map__fd(const struct rex_map *map);
 
+/*
+ * Sharing maps, before rex_object__load():
+ * rex_map__reuse_fd(): load with the map @fd (duplicated) instead of
+ * creating one.  rex_map__set_pin_path(): load with the map pinned at @path
+ * in a BPF file system if there is one, else create it and pin it there
+ * once the whole object loaded (NULL: no pinning).  A map reused either way
+ * must match the image's description (type, key and value size, entries,
+ * flags): the load fails with -EINVAL otherwise.  Both return -EBUSY once
+ * the object is loaded.
+ * After the load: rex_map__pin() pins the map at @path;
+ * rex_map__unpin() removes @path (NULL: the pin path).
+ */
+int rex_map__reuse_fd(struct rex_map *map, int fd);
+int rex_map__set_pin_path(struct rex_map *map, const char *path);
+const char *rex_map__pin_path(const struct rex_map *map);
+int rex_map__pin(struct rex_map *map, const char *path);
+int rex_map__unpin(struct rex_map *map, const char *path);
+
 const char *rex_program__name(const struct rex_program *prog);
 enum bpf_prog_type rex_program__type(const struct rex_program *prog);
 int rex_program__fd(const struct rex_program *prog);
+/* Pin a loaded program at @path in a BPF file system. */
+int rex_program__pin(const struct rex_program *prog, const char *path);
 
 /*
  * Low level: load one program of an image given as bytes, or as a file
@@ -163,6 +183,21 @@ int rex_map_update_elem(int fd, const void *key, const void *value, __u64 flags)
 int rex_map_delete_elem(int fd, const void *key);
 int rex_map_get_next_key(int fd, const void *key, void *next_key);
 int rex_prog_get_info(int prog_fd, struct bpf_prog_info *info, __u32 *len);
+int rex_map_get_info(int map_fd, struct bpf_map_info *info, __u32 *len);
+int rex_obj_pin(int fd, const char *path);
+int rex_obj_get(const char *path);
+
+/*
+ * Per-CPU maps from user space.  rex_num_possible_cpus(): how many values a
+ * per-CPU map has per key (the possible CPUs, not the online ones), or a
+ * negative errno.  rex_map_lookup_percpu() and rex_map_update_percpu() take
+ * @values as an array of that many values of @value_size bytes each (the
+ * library adds and removes the kernel's padding of each to 8 bytes).
+ */
+int rex_num_possible_cpus(void);
+int rex_map_lookup_percpu(int fd, const void *key, void *values, size_t value_size);
+int rex_map_update_percpu(int fd, const void *key, const void *values, size_t value_size,
+			  __u64 flags);
 
 #ifdef __cplusplus
 }

@@ -239,7 +239,8 @@ hdrs() {
 # What bindgen takes from the headers for the crate rex.
 BINDGEN_TYPES='rex_.*|bpf_res_spin_lock|pt_regs|sk_buff|xdp_action|bpf_map_type|bpf_prog_type'
 BINDGEN_VARS='REX_.*|BPF_ANY|BPF_NOEXIST|BPF_EXIST|BPF_F_CURRENT_CPU|BPF_F_USER_STACK'
-BINDGEN_VARS+='|BPF_F_REUSE_STACKID|TC_ACT_.*|EINVAL'
+BINDGEN_VARS+='|BPF_F_REUSE_STACKID|TC_ACT_.*|EINVAL|BPF_F_NO_PREALLOC|BPF_F_NO_COMMON_LRU'
+BINDGEN_VARS+='|BPF_F_ZERO_SEED|BPF_F_RDONLY_PROG|BPF_F_WRONLY_PROG'
 
 # The crate rex, rebuilt when its sources or the headers change.
 build_rex() {

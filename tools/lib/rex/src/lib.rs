@@ -314,7 +314,9 @@ macro_rules! perf_event {
 }
 
 /// Declare a map of the image: `rex::map!(NAME: Kind<..>, max_entries);`,
-/// for example `rex::map!(COUNTS: rex::map::Hash<u32, u64>, 1024);`.
+/// for example `rex::map!(COUNTS: rex::map::Hash<u32, u64>, 1024);`, or
+/// with creation flags ([`map::flags`]):
+/// `rex::map!(FLOWS: rex::map::Hash<u64, u64>, 65536, flags = rex::map::flags::NO_PREALLOC);`.
 ///
 /// The static's name is the map's name (at most 15 bytes), which loaders
 /// use to find it and the kernel to bind the image's import of it to the
@@ -322,7 +324,7 @@ macro_rules! perf_event {
 #[macro_export]
 #[allow_internal_unsafe]
 macro_rules! map {
-    ($vis:vis $name:ident : $kind:ty, $max:expr) => {
+    ($vis:vis $name:ident : $kind:ty, $max:expr $(, flags = $flags:expr)? $(,)?) => {
         #[allow(non_upper_case_globals)]
         $vis static $name: $kind = {
             extern "C" {
@@ -332,7 +334,7 @@ macro_rules! map {
             #[link_section = ".rex.maps"]
             #[used]
             static DEF: $crate::__private::rex_map_def =
-                <$kind>::def($crate::__private::name(stringify!($name)), $max);
+                <$kind>::def($crate::__private::name(stringify!($name)), $max, 0 $(| $flags)?);
 
             // SAFETY: only the address of the import is taken.
             <$kind>::new($crate::__private::MapSym(unsafe {

@@ -9,10 +9,13 @@
 //! the same time: a value that the program changes in place holds atomics
 //! (`core::sync::atomic`) or a [`crate::SpinLock`].  Whole values are
 //! written with `set`/`insert`.
+//!
+//! Map creation flags (see [`flags`]) are given to [`crate::map!`] as
+//! `flags = ...`; the loader creates the map with them.
 
 use core::ffi::c_void;
 use core::marker::PhantomData;
-use core::mem::size_of;
+use core::mem::{size_of, MaybeUninit};
 use core::ops::{Deref, DerefMut};
 
 use crate::__private::{rex_map_def, MapSym};
@@ -41,12 +44,36 @@ impl Update {
     }
 }
 
+/// Map creation flags, for `flags = ...` in [`crate::map!`]
+/// (`BPF_F_*` of `<linux/bpf.h>`); combine them with `|`.  The kernel
+/// refuses, when the loader creates the map, a flag the map type does not
+/// take.
+pub mod flags {
+    use crate::bindings as b;
+
+    /// Hash maps: allocate entries when they are inserted, not all when the
+    /// map is created (always set for [`super::LpmTrie`]).
+    pub const NO_PREALLOC: u32 = b::BPF_F_NO_PREALLOC as u32;
+    /// LRU hash maps: one LRU list per CPU instead of a shared one.
+    pub const NO_COMMON_LRU: u32 = b::BPF_F_NO_COMMON_LRU as u32;
+    /// Hash maps: hash with a seed of 0, so that the order of entries
+    /// repeats (for tests).
+    pub const ZERO_SEED: u32 = b::BPF_F_ZERO_SEED as u32;
+    /// Programs only read the map: its writing methods fail with
+    /// `-EPERM`.  The kernel loads the program only with a map created
+    /// with the same program access flags.
+    pub const RDONLY_PROG: u32 = b::BPF_F_RDONLY_PROG as u32;
+    /// Programs only write the map: lookups find nothing.
+    pub const WRONLY_PROG: u32 = b::BPF_F_WRONLY_PROG as u32;
+}
+
 const fn def(
     map_type: u32,
     key: usize,
     value: usize,
     spin_lock: u32,
     max: u32,
+    flags: u32,
     n: [core::ffi::c_char; 16],
 ) -> rex_map_def {
     rex_map_def {
@@ -54,7 +81,7 @@ const fn def(
         key_size: key as u32,
         value_size: value as u32,
         max_entries: max,
-        map_flags: 0,
+        map_flags: flags,
         spin_lock,
         name: n,
     }
@@ -109,13 +136,14 @@ macro_rules! map_type {
             }
 
             #[doc(hidden)]
-            pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32) -> rex_map_def
+            pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32, flags: u32)
+                -> rex_map_def
             where
                 $key: Pod,
                 $value: Plain,
             {
                 def($map_type, size_of::<$key>(), size_of::<$value>(), $lock, max_entries,
-                    name)
+                    flags, name)
             }
 
             /// The map, as the helpers take it.
@@ -144,6 +172,24 @@ map_type!(
     PerCpuHash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_PERCPU_HASH, K, V, V::LOCK
 );
 map_type!(
+    /// `BPF_MAP_TYPE_LRU_HASH` from `K` to `V`: inserting into a full map
+    /// evicts an entry not used for long instead of failing.
+    LruHash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_LRU_HASH, K, V, V::LOCK
+);
+map_type!(
+    /// `BPF_MAP_TYPE_LRU_PERCPU_HASH`: a [`PerCpuHash`] that evicts as
+    /// [`LruHash`] does.
+    LruPerCpuHash<K, V>, b::bpf_map_type_BPF_MAP_TYPE_LRU_PERCPU_HASH, K, V, V::LOCK
+);
+map_type!(
+    /// `BPF_MAP_TYPE_QUEUE` of `V`: first in, first out.
+    Queue<V>, b::bpf_map_type_BPF_MAP_TYPE_QUEUE, (), V, 0
+);
+map_type!(
+    /// `BPF_MAP_TYPE_STACK` of `V`: last in, first out.
+    Stack<V>, b::bpf_map_type_BPF_MAP_TYPE_STACK, (), V, 0
+);
+map_type!(
     /// `BPF_MAP_TYPE_RINGBUF`; the entry count is the size in bytes.
     RingBuf<>, b::bpf_map_type_BPF_MAP_TYPE_RINGBUF, (), (), 0
 );
@@ -169,13 +215,14 @@ impl<const N: usize> StackTrace<N> {
     }
 
     #[doc(hidden)]
-    pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32) -> rex_map_def {
+    pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32, flags: u32) -> rex_map_def {
         def(
             b::bpf_map_type_BPF_MAP_TYPE_STACK_TRACE,
             size_of::<u32>(),
             size_of::<[u64; N]>(),
             0,
             max_entries,
+            flags,
             name,
         )
     }
@@ -222,46 +269,191 @@ impl<V: Plain> PerCpuArray<V> {
     }
 }
 
-impl<K: Pod, V: Plain> Hash<K, V> {
-    /// The value of `key`, if the map has it.
-    pub fn get(&self, key: &K) -> Option<&V> {
-        lookup(self.sym, key)
+/// `get`, `remove` and `insert` of the hash maps; `$what` is what a key
+/// has in the map, for the docs.
+macro_rules! keyed {
+    ($ty:ident, $what:literal) => {
+        impl<K: Pod, V: Plain> $ty<K, V> {
+            #[doc = concat!("The ", $what, " of `key`, if the map has it.")]
+            pub fn get(&self, key: &K) -> Option<&V> {
+                lookup(self.sym, key)
+            }
+
+            /// Remove `key`.
+            pub fn remove(&self, key: &K) -> Result<(), Error> {
+                delete(self.sym, key)
+            }
+
+            #[doc = concat!("Set the ", $what, " of `key` to `value` (a `V` or, for atomic ")]
+            /// values, the integer to store), as `how` allows.
+            pub fn insert<I: Pod>(&self, key: &K, value: &I, how: Update) -> Result<(), Error> {
+                const { assert!(size_of::<I>() == size_of::<V>(), "value of the wrong size") };
+                update(self.sym, key, value, how.flags())
+            }
+        }
+    };
+}
+
+keyed!(Hash, "value");
+keyed!(PerCpuHash, "this CPU's value");
+keyed!(LruHash, "value");
+keyed!(LruPerCpuHash, "this CPU's value");
+
+/// The key of an [`LpmTrie`] with `N` bytes of data: a prefix length in
+/// bits and the data (an address, in network byte order).  In a lookup,
+/// the prefix length is how many bits of the data to match, usually all
+/// (`8 * N`); an entry matches if its prefix is a prefix of that, and the
+/// longest such entry is found.
+///
+/// Laid out as the kernel's `struct bpf_lpm_trie_key_u8`, without its
+/// alignment: the prefix length is kept as bytes, so that the key has no
+/// padding for any `N`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LpmKey<const N: usize> {
+    prefix_len: [u8; 4],
+    /// The data the prefix is taken from.
+    pub data: [u8; N],
+}
+
+impl<const N: usize> LpmKey<N> {
+    /// The key of the first `prefix_len` bits of `data`.
+    pub const fn new(prefix_len: u32, data: [u8; N]) -> Self {
+        Self {
+            prefix_len: prefix_len.to_ne_bytes(),
+            data,
+        }
     }
 
-    /// Remove `key`.
-    pub fn remove(&self, key: &K) -> Result<(), Error> {
-        delete(self.sym, key)
+    /// How many leading bits of [`Self::data`] the key stands for.
+    pub const fn prefix_len(&self) -> u32 {
+        u32::from_ne_bytes(self.prefix_len)
     }
 }
 
-impl<K: Pod, V: Plain> Hash<K, V> {
-    /// Set the value of `key` to `value` (a `V` or, for atomic values,
-    /// the integer to store), as `how` allows.
-    pub fn insert<I: Pod>(&self, key: &K, value: &I, how: Update) -> Result<(), Error> {
+// SAFETY: bytes only (alignment 1, so no padding), every bit pattern is a
+// key, and no references.
+unsafe impl<const N: usize> Plain for LpmKey<N> {}
+// SAFETY: as above.
+unsafe impl<const N: usize> Pod for LpmKey<N> {}
+
+/// `BPF_MAP_TYPE_LPM_TRIE` from prefixes of `N` bytes of data
+/// ([`LpmKey`]) to `V`: a lookup finds the longest stored prefix of the
+/// key.  The map is always created with [`flags::NO_PREALLOC`], which the
+/// kernel requires.
+pub struct LpmTrie<const N: usize, V> {
+    sym: MapSym,
+    _t: PhantomData<fn() -> V>,
+}
+
+impl<const N: usize, V> LpmTrie<N, V> {
+    #[doc(hidden)]
+    pub const fn new(sym: MapSym) -> Self {
+        Self {
+            sym,
+            _t: PhantomData,
+        }
+    }
+
+    #[doc(hidden)]
+    pub const fn def(name: [core::ffi::c_char; 16], max_entries: u32, flags: u32) -> rex_map_def
+    where
+        V: Plain,
+    {
+        assert!(
+            N >= 1 && N <= 256,
+            "an LpmTrie key has 1 to 256 bytes of data (the kernel's limit)"
+        );
+        def(
+            b::bpf_map_type_BPF_MAP_TYPE_LPM_TRIE,
+            size_of::<LpmKey<N>>(),
+            size_of::<V>(),
+            V::LOCK,
+            max_entries,
+            flags | flags::NO_PREALLOC,
+            name,
+        )
+    }
+}
+
+impl<const N: usize, V: Plain> LpmTrie<N, V> {
+    /// The value of the longest stored prefix of `key`, if there is one.
+    pub fn get(&self, key: &LpmKey<N>) -> Option<&V> {
+        lookup(self.sym, key)
+    }
+
+    /// Remove the prefix `key` (exactly that prefix, not the longest
+    /// match).
+    pub fn remove(&self, key: &LpmKey<N>) -> Result<(), Error> {
+        delete(self.sym, key)
+    }
+
+    /// Set the value of the prefix `key` (see [`Hash::insert`]); a prefix
+    /// longer than `8 * N` bits fails with `-EINVAL`.
+    pub fn insert<I: Pod>(&self, key: &LpmKey<N>, value: &I, how: Update) -> Result<(), Error> {
         const { assert!(size_of::<I>() == size_of::<V>(), "value of the wrong size") };
         update(self.sym, key, value, how.flags())
     }
 }
 
-impl<K: Pod, V: Plain> PerCpuHash<K, V> {
-    /// This CPU's value of `key`, if the map has it.
-    pub fn get(&self, key: &K) -> Option<&V> {
-        lookup(self.sym, key)
-    }
+/// What [`Queue`] and [`Stack`] do when they are full and get one more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WhenFull {
+    /// Fail with `-E2BIG`.
+    Fail,
+    /// Make room by dropping the oldest value (`BPF_EXIST`).
+    DropOldest,
+}
 
-    /// Remove `key`.
-    pub fn remove(&self, key: &K) -> Result<(), Error> {
-        delete(self.sym, key)
+/// Take a value out of a queue or stack map, or look at it (`peek`).
+fn take<V: Pod>(map: MapSym, peek: bool) -> Option<V> {
+    let mut v = MaybeUninit::<V>::uninit();
+    let p = v.as_mut_ptr() as *mut c_void;
+    // SAFETY: the map's value size is that of V (checked at load); on
+    // success the helper wrote a whole value, whatever bytes user space
+    // pushed, which are a V (V is Pod).
+    unsafe {
+        let ret = if peek {
+            b::bpf_map_peek_elem(map.0 as *mut c_void, p)
+        } else {
+            b::bpf_map_pop_elem(map.0 as *mut c_void, p)
+        };
+        (ret == 0).then(|| v.assume_init())
     }
 }
 
-impl<K: Pod, V: Plain> PerCpuHash<K, V> {
-    /// Set this CPU's value of `key` (see [`Hash::insert`]).
-    pub fn insert<I: Pod>(&self, key: &K, value: &I, how: Update) -> Result<(), Error> {
-        const { assert!(size_of::<I>() == size_of::<V>(), "value of the wrong size") };
-        update(self.sym, key, value, how.flags())
-    }
+/// `push`, `pop` and `peek` of the queue and stack maps; `$which` is the
+/// value they take next, for the docs.
+macro_rules! queue {
+    ($ty:ident, $which:literal) => {
+        impl<V: Pod> $ty<V> {
+            /// Add `value`; when the map is full, do as `when_full` says.
+            pub fn push(&self, value: &V, when_full: WhenFull) -> Result<(), Error> {
+                let flags = match when_full {
+                    WhenFull::Fail => 0,
+                    WhenFull::DropOldest => b::BPF_EXIST as u64,
+                };
+                // SAFETY: value is as large as the map's value.
+                check(unsafe {
+                    b::bpf_map_push_elem(self.ptr(), value as *const V as *const c_void, flags)
+                })
+            }
+
+            #[doc = concat!("Take out the ", $which, " value; `None` if there is none.")]
+            pub fn pop(&self) -> Option<V> {
+                take(self.sym, false)
+            }
+
+            #[doc = concat!("The ", $which, " value, left in the map; `None` if there is none.")]
+            pub fn peek(&self) -> Option<V> {
+                take(self.sym, true)
+            }
+        }
+    };
 }
+
+queue!(Queue, "oldest");
+queue!(Stack, "newest");
 
 impl RingBuf {
     /// Copy `data` into a new record and commit it.

@@ -2,7 +2,8 @@
 /*
  * Attacks on what the kernel guarantees whatever a Rex program does
  * (Documentation/bpf/rex.rst, "Threat model"): helpers given maps they do
- * not take or pointers that are no maps, writes to maps that are read-only
+ * not take (a perf event array, a queue, a map with keys) or pointers that
+ * are no maps, writes to maps that are read-only
  * for programs, Rex programs in program arrays, maps exclusive to another
  * program, loads from inside the kernel, a return override left behind by
  * a program that panicked, tracepoint programs built for a larger
@@ -48,11 +49,11 @@ static const struct {
 };
 
 /*
- * bpf_perf_event_output() from XDP with every wrong map: the program is
- * stopped by a panic before the helper runs (without the check, the helper
- * dereferenced an array map as a perf event array: a kernel crash).
+ * The XDP program @name of map_args.c with every wrong map: the program is
+ * stopped by a panic before the helper runs, and works afterwards.  An
+ * array map is a wrong one unless @array_ok.
  */
-TEST(perf_event_output_map_arg)
+static void map_arg_xdp(struct __test_metadata *_metadata, const char *name, bool array_ok)
 {
 	unsigned char frame[64] = { [12] = 0x08 };
 	const char *why = rex_unsupported();
@@ -64,18 +65,21 @@ TEST(perf_event_output_map_arg)
 	if (why)
 		SKIP(return, "%s", why);
 	obj = REX_TEST_LOAD(map_args);
-	prog = rex_object__find_prog_fd_by_name(obj, "rex_xdp_event");
+	prog = rex_object__find_prog_fd_by_name(obj, name);
+	ASSERT_LE(0, prog) TH_LOG("no program %s", name);
 	cfg = rex_map_fd(_metadata, obj, "cfg");
 	out = rex_map_fd(_metadata, obj, "out");
 	for (i = 0; i < ARRAY_SIZE(map_arg_modes); i++) {
 		__u64 before = rex_array_get(_metadata, out, 0);
+		bool ok = map_arg_modes[i].ok ||
+			  (array_ok && map_arg_modes[i].mode == REX_MAP_ARG_ARRAY);
 
 		rex_array_set(_metadata, cfg, 0, map_arg_modes[i].mode);
 		ASSERT_EQ(0, rex_test_run(prog, frame, sizeof(frame), &retval));
-		panics += !map_arg_modes[i].ok;
-		EXPECT_EQ(map_arg_modes[i].ok ? XDP_PASS : XDP_ABORTED, retval)
+		panics += !ok;
+		EXPECT_EQ(ok ? XDP_PASS : XDP_ABORTED, retval)
 			TH_LOG("passing %s", map_arg_modes[i].what);
-		EXPECT_EQ(before + map_arg_modes[i].ok, rex_array_get(_metadata, out, 0))
+		EXPECT_EQ(before + ok, rex_array_get(_metadata, out, 0))
 			TH_LOG("passing %s", map_arg_modes[i].what);
 		EXPECT_EQ(panics, rex_fdinfo_value(prog, "rex_panics"));
 	}
@@ -86,6 +90,27 @@ TEST(perf_event_output_map_arg)
 	ASSERT_EQ(0, rex_test_run(prog, frame, sizeof(frame), &retval));
 	EXPECT_EQ(XDP_PASS, retval);
 	rex_object__close(obj);
+}
+
+/*
+ * bpf_perf_event_output() (without the check, the helper dereferenced an
+ * array map as a perf event array: a kernel crash).
+ */
+TEST(perf_event_output_map_arg)
+{
+	map_arg_xdp(_metadata, "rex_xdp_event", false);
+}
+
+/* bpf_map_push_elem(): array maps have no push operation to call. */
+TEST(push_map_arg)
+{
+	map_arg_xdp(_metadata, "rex_xdp_push", false);
+}
+
+/* bpf_map_lookup_elem() with a queue map, which has no keys. */
+TEST(lookup_map_arg)
+{
+	map_arg_xdp(_metadata, "rex_xdp_lookup", true);
 }
 
 /* bpf_get_stackid() from a kprobe program with every wrong map. */

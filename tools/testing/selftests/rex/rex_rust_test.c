@@ -6,8 +6,10 @@
  * bounds, an arithmetic overflow, unbounded recursion, an endless loop),
  * each hit while the program holds a ring buffer record and a spin lock
  * through the crate's guards, and each followed by checks that nothing is
- * lost.  Without a Rust toolchain where the tests were built the images
- * are empty and the tests SKIP with the reason.
+ * lost; and the map kinds and flags of the crate beyond arrays and hashes
+ * (rust/rust_maps.rs) with librex's pinning and per-CPU helpers.  Without
+ * a Rust toolchain where the tests were built the images are empty and
+ * the tests SKIP with the reason.
  */
 
 #define _GNU_SOURCE
@@ -23,11 +25,13 @@
 #include <linux/udp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 
 #include "rex_test.h"
 #include "rex_net.h"
 
 REX_IMAGE(rust_faults);
+REX_IMAGE(rust_maps);
 REX_IMAGE(sample_hello);
 REX_IMAGE(sample_syscount);
 REX_IMAGE(sample_errinj);
@@ -203,6 +207,411 @@ TEST_F(faults, endless_loop)
 }
 
 /* A program of each sample, loaded and attached. */
+/* What a run of rust/rust_maps.rs does, by CFG[0]. */
+enum maps_op {
+	OP_LRU_INSERT = 1,
+	OP_LRU_GET,
+	OP_LPM_GET,
+	OP_LPM_INSERT,
+	OP_QUEUE_PUSH,
+	OP_QUEUE_POP,
+	OP_QUEUE_PEEK,
+	OP_STACK_PUSH,
+	OP_STACK_POP,
+	OP_STACK_PEEK,
+	OP_FLAGGED_INSERT,
+	OP_RDONLY_SET,
+	OP_PCPU_INSERT,
+	OP_PCPU_ARRAY_GET,
+};
+
+#define NONE	(~0ULL)		/* OUT[0] when nothing was found */
+
+FIXTURE(maps) {
+	struct rex_object *obj;
+	int prog_fd, cfg_fd, out_fd;
+};
+
+static void maps_bind(struct _test_data_maps *self, struct rex_object *obj)
+{
+	self->obj = obj;
+	self->prog_fd = rex_program__fd(rex_object__next_program(obj, NULL));
+	self->cfg_fd = rex_object__find_map_fd_by_name(obj, "CFG");
+	self->out_fd = rex_object__find_map_fd_by_name(obj, "OUT");
+}
+
+FIXTURE_SETUP(maps)
+{
+	struct rex_program *prog;
+	const char *why;
+	char buf[256];
+
+	self->obj = NULL;
+	why = rust_missing(buf, sizeof(buf));
+	if (why)
+		SKIP(return, "%s", why);
+	maps_bind(self, REX_TEST_LOAD_ONE(rust_maps, &prog));
+}
+
+FIXTURE_TEARDOWN(maps)
+{
+	rex_object__close(self->obj);
+}
+
+/* One run: OUT[0] is returned, OUT[1] (the error) goes to @err. */
+static __u64 maps_run(struct __test_metadata *_metadata, struct _test_data_maps *self,
+		      enum maps_op op, __u64 arg, __u64 arg2, __u64 arg3, long long *err)
+{
+	unsigned char frame[64] = { [12] = 0x08 };
+	unsigned int retval = ~0U;
+
+	rex_u64_set(self->cfg_fd, 0, op);
+	rex_u64_set(self->cfg_fd, 1, arg);
+	rex_u64_set(self->cfg_fd, 2, arg2);
+	rex_u64_set(self->cfg_fd, 3, arg3);
+	rex_u64_set(self->out_fd, 0, 0xdead);
+	rex_u64_set(self->out_fd, 1, 0xdead);
+	EXPECT_EQ(0, rex_test_run(self->prog_fd, frame, sizeof(frame), &retval));
+	EXPECT_EQ(XDP_PASS, retval) TH_LOG("operation %d", op);
+	if (err)
+		*err = (long long)rex_u64_get(self->out_fd, 1);
+	return rex_u64_get(self->out_fd, 0);
+}
+
+#define MAP(name)	rex_object__find_map_fd_by_name(self->obj, name)
+#define RUN(op, arg)	maps_run(_metadata, self, op, arg, 0, 0, NULL)
+#define CHANGE(op, arg, arg2, arg3) ({						\
+	long long __err;							\
+	maps_run(_metadata, self, op, arg, arg2, arg3, &__err);			\
+	__err;									\
+})
+
+static unsigned int count_keys(int fd, size_t key_size)
+{
+	unsigned char key[64], next[64];
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (n < 1000 && !rex_map_get_next_key(fd, prev, next)) {
+		memcpy(key, next, key_size);
+		prev = key;
+		n++;
+	}
+	return n;
+}
+
+/* An LRU hash takes more keys than it has room for, by evicting. */
+TEST_F(maps, lru_evicts)
+{
+	unsigned int i;
+
+	for (i = 1; i <= 6; i++)
+		EXPECT_EQ(0, CHANGE(OP_LRU_INSERT, i, 0, 0)) TH_LOG("insert %u", i);
+	EXPECT_GE(4, count_keys(MAP("LRU"), sizeof(__u32)));
+	EXPECT_LE(1, count_keys(MAP("LRU"), sizeof(__u32)));
+	EXPECT_EQ(6, RUN(OP_LRU_GET, 6));
+}
+
+struct lpm_key4 {
+	__u32 prefix_len;
+	__u8 data[4];
+};
+
+static void lpm_set(struct __test_metadata *_metadata, int fd, __u32 len, __u32 addr,
+		    __u64 value)
+{
+	struct lpm_key4 key = { .prefix_len = len };
+
+	addr = htonl(addr);
+	memcpy(key.data, &addr, 4);
+	ASSERT_EQ(0, rex_map_update_elem(fd, &key, &value, BPF_ANY));
+}
+
+/* An LPM trie finds the longest stored prefix, and programs add prefixes. */
+TEST_F(maps, lpm_longest_prefix)
+{
+	struct lpm_key4 key = { .prefix_len = 16, .data = { 192, 168, 0, 0 } };
+	__u64 v = 0;
+
+	lpm_set(_metadata, MAP("PREFIX"), 8, 0x0a000000, 1);
+	lpm_set(_metadata, MAP("PREFIX"), 16, 0x0a010000, 2);
+	EXPECT_EQ(2, RUN(OP_LPM_GET, 0x0a010203));
+	EXPECT_EQ(1, RUN(OP_LPM_GET, 0x0a020304));
+	EXPECT_EQ(NONE, RUN(OP_LPM_GET, 0x0b000001));
+	EXPECT_EQ(0, CHANGE(OP_LPM_INSERT, 0xc0a80000, 16, 3));
+	EXPECT_EQ(3, RUN(OP_LPM_GET, 0xc0a80506));
+	EXPECT_EQ(0, rex_map_lookup_elem(MAP("PREFIX"), &key, &v));
+	EXPECT_EQ(3, v);
+	/* Longer than the 32 bits of the data. */
+	EXPECT_EQ(-EINVAL, CHANGE(OP_LPM_INSERT, 0xc0a80000, 33, 4));
+}
+
+/* User space takes a value out of a queue or stack map. */
+static __u64 qs_pop(int fd)
+{
+	union bpf_attr attr;
+	__u64 v = NONE;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = fd;
+	attr.value = (unsigned long)&v;
+	if (syscall(__NR_bpf, BPF_MAP_LOOKUP_AND_DELETE_ELEM, &attr, sizeof(attr)))
+		return NONE;
+	return v;
+}
+
+/* A queue: first in, first out; full, it fails or drops the oldest. */
+TEST_F(maps, queue)
+{
+	unsigned int i;
+	__u64 v = 9;
+
+	for (i = 1; i <= 3; i++)
+		EXPECT_EQ(0, CHANGE(OP_QUEUE_PUSH, i, 0, 0));
+	EXPECT_EQ(1, RUN(OP_QUEUE_PEEK, 0));
+	EXPECT_EQ(1, RUN(OP_QUEUE_POP, 0));
+	EXPECT_EQ(2, qs_pop(MAP("FIFO")));
+	EXPECT_EQ(0, rex_map_update_elem(MAP("FIFO"), NULL, &v, 0));
+	EXPECT_EQ(3, RUN(OP_QUEUE_POP, 0));
+	EXPECT_EQ(9, RUN(OP_QUEUE_POP, 0));
+	EXPECT_EQ(NONE, RUN(OP_QUEUE_POP, 0));
+	EXPECT_EQ(NONE, RUN(OP_QUEUE_PEEK, 0));
+
+	for (i = 1; i <= 4; i++)
+		EXPECT_EQ(0, CHANGE(OP_QUEUE_PUSH, i, 0, 0));
+	EXPECT_EQ(-E2BIG, CHANGE(OP_QUEUE_PUSH, 5, 0, 0));
+	EXPECT_EQ(0, CHANGE(OP_QUEUE_PUSH, 5, 1, 0));
+	for (i = 2; i <= 5; i++)
+		EXPECT_EQ(i, RUN(OP_QUEUE_POP, 0));
+	EXPECT_EQ(NONE, RUN(OP_QUEUE_POP, 0));
+}
+
+/* A stack: last in, first out. */
+TEST_F(maps, stack)
+{
+	unsigned int i;
+	__u64 v = 9;
+
+	for (i = 1; i <= 3; i++)
+		EXPECT_EQ(0, CHANGE(OP_STACK_PUSH, i, 0, 0));
+	EXPECT_EQ(3, RUN(OP_STACK_POP, 0));
+	EXPECT_EQ(0, rex_map_update_elem(MAP("LIFO"), NULL, &v, 0));
+	EXPECT_EQ(9, RUN(OP_STACK_PEEK, 0));
+	EXPECT_EQ(9, RUN(OP_STACK_POP, 0));
+	EXPECT_EQ(2, qs_pop(MAP("LIFO")));
+	EXPECT_EQ(1, RUN(OP_STACK_POP, 0));
+	EXPECT_EQ(NONE, RUN(OP_STACK_POP, 0));
+	EXPECT_EQ(NONE, RUN(OP_STACK_PEEK, 0));
+}
+
+static __u32 map_flags(struct __test_metadata *_metadata, int fd)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	EXPECT_EQ(0, rex_map_get_info(fd, &info, &len));
+	return info.map_flags;
+}
+
+/*
+ * The flags an image gives its maps are the maps' flags; a map read-only
+ * for programs is read and not written.
+ */
+TEST_F(maps, flags)
+{
+	__u32 zero = 0;
+	__u64 v = 77;
+
+	EXPECT_EQ(BPF_F_NO_PREALLOC | BPF_F_ZERO_SEED, map_flags(_metadata, MAP("FLAGGED")));
+	EXPECT_EQ(BPF_F_NO_COMMON_LRU, map_flags(_metadata, MAP("PCPU")));
+	EXPECT_EQ(BPF_F_NO_PREALLOC, map_flags(_metadata, MAP("PREFIX")));
+	EXPECT_EQ(BPF_F_RDONLY_PROG, map_flags(_metadata, MAP("RDONLY")));
+	EXPECT_EQ(0, map_flags(_metadata, MAP("LRU")));
+
+	EXPECT_EQ(0, CHANGE(OP_FLAGGED_INSERT, 5, 0, 0));
+	EXPECT_EQ(-EEXIST, CHANGE(OP_FLAGGED_INSERT, 5, 0, 0));
+	EXPECT_EQ(1, count_keys(MAP("FLAGGED"), sizeof(__u32)));
+
+	ASSERT_EQ(0, rex_map_update_elem(MAP("RDONLY"), &zero, &v, BPF_ANY));
+	EXPECT_EQ(77, maps_run(_metadata, self, OP_RDONLY_SET, 5, 0, 0, (long long *)&v));
+	EXPECT_EQ(-EPERM, (long long)v);
+	EXPECT_EQ(77, rex_u64_get(MAP("RDONLY"), 0));
+}
+
+static bool run_on(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return !sched_setaffinity(0, sizeof(set), &set);
+}
+
+/*
+ * librex's per-CPU helpers: the value user space writes for CPU c is the
+ * one a program running on CPU c sees, and the other way round.
+ */
+TEST_F(maps, percpu_values)
+{
+	int cpus = rex_num_possible_cpus(), online = sysconf(_SC_NPROCESSORS_ONLN), c, ran = 0;
+	__u32 zero = 0, key = 7;
+	cpu_set_t saved, done;
+	__u64 *vals;
+
+	ASSERT_LE(online, cpus);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(saved), &saved));
+	vals = calloc(cpus, sizeof(*vals));
+	ASSERT_NE(NULL, vals);
+	for (c = 0; c < cpus; c++)
+		vals[c] = 100 + c;
+	ASSERT_EQ(0, rex_map_update_percpu(MAP("PCPU_ARR"), &zero, vals, sizeof(*vals),
+					   BPF_ANY));
+	CPU_ZERO(&done);
+	for (c = 0; c < cpus && c < CPU_SETSIZE; c++) {
+		long long cpu, err;
+
+		if (!run_on(c))
+			continue;
+		EXPECT_EQ(100 + c, maps_run(_metadata, self, OP_PCPU_ARRAY_GET, 0, 0, 0, &cpu));
+		EXPECT_EQ(c, cpu);
+		/* A new key on the first CPU, the same key on the others. */
+		EXPECT_EQ(c, maps_run(_metadata, self, OP_PCPU_INSERT, key, 42 + c, 0, &err));
+		EXPECT_EQ(0, err);
+		CPU_SET(c, &done);
+		ran++;
+	}
+	sched_setaffinity(0, sizeof(saved), &saved);
+	EXPECT_EQ(online, ran);
+	memset(vals, 0xff, cpus * sizeof(*vals));
+	ASSERT_EQ(0, rex_map_lookup_percpu(MAP("PCPU"), &key, vals, sizeof(*vals)));
+	for (c = 0; c < cpus && c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &done))
+			EXPECT_EQ(42 + c, vals[c]) TH_LOG("CPU %d", c);
+	free(vals);
+}
+
+static __u32 map_id(struct __test_metadata *_metadata, int fd)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	EXPECT_EQ(0, rex_map_get_info(fd, &info, &len));
+	return info.id;
+}
+
+static __u32 prog_id(struct __test_metadata *_metadata, int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	EXPECT_EQ(0, rex_prog_get_info(fd, &info, &len));
+	return info.id;
+}
+
+/* rust_maps.rs, opened but not loaded. */
+static struct rex_object *maps_open(struct __test_metadata *_metadata)
+{
+	struct rex_object *obj = rex_object__open_mem(rust_maps_start,
+						       rust_maps_end - rust_maps_start);
+
+	EXPECT_NE(NULL, obj) TH_LOG("open: %s", strerror(errno));
+	return obj;
+}
+
+/*
+ * Maps shared through a BPF file system and by fd: a second object loads
+ * with the first one's map, pinned or given, sees what the first one's
+ * program wrote, and a map that does not match the image is refused
+ * without pinning or leaking anything.
+ */
+TEST_F(maps, pin_and_reuse)
+{
+	char dir[] = "/tmp/rex_pin.XXXXXX", lru[64], prog_pin[64];
+	struct rex_object *second, *third;
+	struct _test_data_maps other;
+	__u32 id;
+	int fd;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	ASSERT_EQ(0, mount("bpf", dir, "bpf", 0, NULL)) TH_LOG("mount bpffs: %s", strerror(errno));
+	snprintf(lru, sizeof(lru), "%s/lru", dir);
+	snprintf(prog_pin, sizeof(prog_pin), "%s/prog", dir);
+	id = map_id(_metadata, MAP("LRU"));
+
+	/* Pinned after the load; set_pin_path is for before it. */
+	EXPECT_EQ(-EBUSY, rex_map__set_pin_path(rex_object__find_map_by_name(self->obj, "LRU"),
+						 lru));
+	ASSERT_EQ(0, rex_map__pin(rex_object__find_map_by_name(self->obj, "LRU"), lru));
+	EXPECT_EQ(0, CHANGE(OP_LRU_INSERT, 5, 0, 0));
+
+	/* Reused by path: the same map, and its entries. */
+	second = maps_open(_metadata);
+	ASSERT_NE(NULL, second);
+	ASSERT_EQ(0, rex_map__set_pin_path(rex_object__find_map_by_name(second, "LRU"), lru));
+	ASSERT_EQ(0, rex_object__load(second));
+	EXPECT_EQ(id, map_id(_metadata, rex_object__find_map_fd_by_name(second, "LRU")));
+	maps_bind(&other, second);
+	EXPECT_EQ(5, maps_run(_metadata, &other, OP_LRU_GET, 5, 0, 0, NULL));
+	EXPECT_NE(map_id(_metadata, MAP("FIFO")),
+		  map_id(_metadata, rex_object__find_map_fd_by_name(second, "FIFO")));
+
+	/* A pin path that is not there yet: created, then pinned. */
+	snprintf(lru, sizeof(lru), "%s/fifo", dir);
+	third = maps_open(_metadata);
+	ASSERT_NE(NULL, third);
+	ASSERT_EQ(0, rex_map__set_pin_path(rex_object__find_map_by_name(third, "FIFO"), lru));
+	ASSERT_EQ(0, rex_object__load(third));
+	fd = rex_obj_get(lru);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(map_id(_metadata, rex_object__find_map_fd_by_name(third, "FIFO")),
+		  map_id(_metadata, fd));
+	close(fd);
+	rex_object__close(third);
+
+	/* Reused by fd. */
+	third = maps_open(_metadata);
+	ASSERT_NE(NULL, third);
+	ASSERT_EQ(0, rex_map__reuse_fd(rex_object__find_map_by_name(third, "LRU"), MAP("LRU")));
+	ASSERT_EQ(0, rex_object__load(third));
+	EXPECT_EQ(id, map_id(_metadata, rex_object__find_map_fd_by_name(third, "LRU")));
+	rex_object__close(third);
+
+	/* A map of another kind is refused, and nothing is pinned. */
+	third = maps_open(_metadata);
+	ASSERT_NE(NULL, third);
+	snprintf(lru, sizeof(lru), "%s/lru", dir);
+	ASSERT_EQ(0, rex_map__set_pin_path(rex_object__find_map_by_name(third, "LIFO"), lru));
+	EXPECT_EQ(-EINVAL, rex_object__load(third));
+	EXPECT_GT(0, rex_object__find_map_fd_by_name(third, "LIFO"));
+	rex_object__close(third);
+	fd = rex_obj_get(lru);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(id, map_id(_metadata, fd));
+	close(fd);
+	third = maps_open(_metadata);
+	ASSERT_NE(NULL, third);
+	ASSERT_EQ(0, rex_map__reuse_fd(rex_object__find_map_by_name(third, "PCPU"), MAP("LRU")));
+	EXPECT_EQ(-EINVAL, rex_object__load(third));
+	rex_object__close(third);
+
+	/* Programs are pinned too. */
+	ASSERT_EQ(0, rex_program__pin(rex_object__next_program(self->obj, NULL), prog_pin));
+	fd = rex_obj_get(prog_pin);
+	ASSERT_LE(0, fd);
+	EXPECT_EQ(prog_id(_metadata, self->prog_fd), prog_id(_metadata, fd));
+	close(fd);
+	EXPECT_EQ(0, unlink(prog_pin));
+
+	rex_object__close(second);
+	EXPECT_EQ(0, rex_map__unpin(rex_object__find_map_by_name(self->obj, "LRU"), lru));
+	EXPECT_EQ(-ENOENT, rex_obj_get(lru));
+	EXPECT_EQ(0, umount(dir));
+	EXPECT_EQ(0, rmdir(dir));
+}
+
 FIXTURE(sample) {
 	struct rex_object *obj;
 	struct rex_program *prog;

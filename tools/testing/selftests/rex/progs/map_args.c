@@ -6,7 +6,8 @@
  * REX_MAP_ARG_OK the map the helper takes, REX_MAP_ARG_ARRAY an array map,
  * REX_MAP_ARG_OTHER a map of the other helper's type, REX_MAP_ARG_NOT_MAP
  * the address of something that is no map.  out[0] counts calls that
- * returned.  The XDP program is built here, the kprobe program in
+ * returned.  The XDP programs are built here (bpf_perf_event_output(),
+ * bpf_map_push_elem() and bpf_map_lookup_elem()), the kprobe program in
  * map_args_kprobe.c: an image's imports must suit all its programs.
  */
 
@@ -19,10 +20,13 @@ REX_MAP(out, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(target, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(events, BPF_MAP_TYPE_PERF_EVENT_ARRAY, sizeof(__u32), sizeof(__u32), 4);
 REX_MAP(stacks, BPF_MAP_TYPE_STACK_TRACE, sizeof(__u32), 8 * sizeof(__u64), 4);
+REX_MAP(queue, BPF_MAP_TYPE_QUEUE, 0, sizeof(__u64), 4);
 #ifdef REX_KPROBE
 REX_PROG(rex_kprobe_stackid, BPF_PROG_TYPE_KPROBE, 0);
 #else
 REX_PROG(rex_xdp_event, BPF_PROG_TYPE_XDP, 0);
+REX_PROG(rex_xdp_push, BPF_PROG_TYPE_XDP, 0);
+REX_PROG(rex_xdp_lookup, BPF_PROG_TYPE_XDP, 0);
 #endif
 
 static void *pick(void *ok, void *other, void *not_map)
@@ -49,6 +53,27 @@ REX_ENTRY(rex_xdp_event, struct rex_xdp_buff *, ctx)
 
 	bpf_perf_event_output(ctx, pick(&events, &stacks, &v), BPF_F_CURRENT_CPU, &v,
 			      sizeof(v));
+	rex_count(&out, 0, 1);
+	return XDP_PASS;
+}
+
+/* A push into an array map would call an operation array maps lack. */
+REX_ENTRY(rex_xdp_push, struct rex_xdp_buff *, ctx)
+{
+	__u64 v = 1;
+
+	bpf_map_push_elem(pick(&queue, &events, &v), &v, BPF_EXIST);
+	rex_count(&out, 0, 1);
+	return XDP_PASS;
+}
+
+/* A lookup in a queue map: the helper takes maps with keys only. */
+REX_ENTRY(rex_xdp_lookup, struct rex_xdp_buff *, ctx)
+{
+	__u32 zero = 0;
+	__u64 v = 1;
+
+	bpf_map_lookup_elem(pick(&target, &queue, &v), &zero);
 	rex_count(&out, 0, 1);
 	return XDP_PASS;
 }
