@@ -2,7 +2,8 @@
 #
 # Rex developer entry points; see README.md.
 
-.PHONY: all test test-fresh demo bench fuzz check check-series check-matrix series prepare shell
+.PHONY: all test test-fresh demo bench fuzz check check-series check-matrix series prepare shell \
+	rexdoc
 
 all: test
 
@@ -33,6 +34,9 @@ check-matrix:
 
 series:
 	scripts/rex.sh series
+
+rexdoc:
+	scripts/rex.sh rexdoc
 
 prepare:
 	scripts/rex.sh prepare

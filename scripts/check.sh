@@ -14,6 +14,8 @@
 #   kconfig     Kconfig refuses what Rex cannot run on (PREEMPT_RT), and
 #               kunit.py's selections run the Rex KUnit suites
 #   rust-refuse the Rust programs rex-build.sh must refuse do not build
+#   rust-tools  rex-build.sh --doc and --ide: the crate's API reference,
+#               rust-project.json for the samples
 #   bisect      every patch of the series builds (REX_CHECK_BISECT=0 skips)
 #   matrix      the configurations that must not break: allnoconfig,
 #               defconfig, i386, arm64, Debian's amd64 and rt ones, and
@@ -34,7 +36,8 @@ REX_FILES=(kernel/rex/*.c kernel/rex/*.h include/linux/rex.h)
 # reported in the order of CHECKS once all have run.
 RES=$(mktemp -d)
 trap 'rm -rf "$RES"' EXIT
-CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig rust-refuse bisect matrix)
+CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig rust-refuse rust-tools bisect
+	matrix)
 
 run_check() {	# name command...
 	local name=$1 rc=0
@@ -196,6 +199,8 @@ run_check htmldocs check_htmldocs
 run_check kconfig check_kconfig
 run_check rust-refuse env REX_RUST_CACHE="$REX_CACHE/rust" \
 	"$TREE/tools/testing/selftests/rex/rust/refuse.sh" -k "$OUT"
+run_check rust-tools env REX_RUST_CACHE="$REX_CACHE/rust" \
+	"$TREE/tools/testing/selftests/rex/rust/tools.sh" -k "$OUT"
 wait $builds || true
 report
 exit 0

@@ -22,6 +22,8 @@
 #   scripts/rex.sh fuzz      prepare + a long run of the loader fuzzer in the
 #                            VM, on the debug kernel (KASAN, kmemleak)
 #   scripts/rex.sh series    regenerate patches/
+#   scripts/rex.sh rexdoc    prepare + the API reference of the crate rex
+#                            (rustdoc) in $REX_CACHE/build/rexdoc
 . "$(dirname "$0")/lib.sh"
 
 ENV=$REX_SRC/scripts/env.sh
@@ -120,6 +122,12 @@ bench)
 fresh)
 	fresh
 	;;
+rexdoc)
+	prepare
+	"$ENV" run env REX_RUST_CACHE="$ENV_CACHE/rust" tools/lib/rex/rex-build.sh \
+		-k "$ENV_CACHE/build/test" --doc "$ENV_CACHE/build/rexdoc"
+	log "API reference of the crate rex: $REX_CACHE/build/rexdoc/rex/index.html"
+	;;
 fuzz)
 	prepare
 	rm -f "$LOGDIR/test-fuzz-serial.log"
@@ -176,6 +184,6 @@ test)
 		"$ENV_CACHE/logs/test-kernelci-serial.log" "$ENV_CACHE/logs/kunit.log"
 	;;
 *)
-	die "usage: $0 prepare|check|check-series|check-matrix|test|fresh|fuzz|demo|bench|series"
+	die "usage: $0 prepare|check|check-series|check-matrix|test|fresh|fuzz|demo|bench|series|rexdoc"
 	;;
 esac

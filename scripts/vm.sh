@@ -59,7 +59,7 @@ rm -rf "$KST"
 # Rust toolchain and flags (REX_KBUILD); core and the crate rex are cached.
 [ -f "$OUT/usr/include/linux/rex.h" ] ||
 	die "no uapi headers in $OUT/usr/include: build the kernel with scripts/build-kernel.sh"
-timed "vm:selftests" make -s -C "$TREE/tools/testing/selftests" O="$KST_OUT" TARGETS=rex \
+timed "vm:selftests" make -s -j"$REX_JOBS" -C "$TREE/tools/testing/selftests" O="$KST_OUT" TARGETS=rex \
 	KHDR_INCLUDES="-isystem $OUT/usr/include" \
 	REX_KBUILD="$OUT" REX_RUST_CACHE="$REX_CACHE/rust" \
 	INSTALL_PATH="$KST" install >/dev/null

@@ -3,11 +3,17 @@
 #
 # rex-build.sh: build a Rex program written in Rust into a Rex image.
 #
-#   rex-build.sh [-k KBUILD] [-I HDRS] [-C CACHE] [-v] [--sign KEY CERT] PROG.rs -o PROG.rex
+#   rex-build.sh [-k KBUILD] [-I HDRS] [-C CACHE] [-v] [--sign KEY CERT]
+#                [--tracepoint CATEGORY:NAME]... [--tracefs DIR] PROG.rs -o PROG.rex
 #   rex-build.sh [-k KBUILD] [-C CACHE] --flags     print the flags and where they came from
 #   rex-build.sh [-k KBUILD] [-C CACHE] --check     can programs be built here?
 #   rex-build.sh -k KBUILD --cc | --cflags    the C compiler of KBUILD, and the
 #                                             flags C-built images take from it
+#   rex-build.sh [-k KBUILD] [-C CACHE] --doc DIR   the crate's API reference
+#                                             (rustdoc) in DIR
+#   rex-build.sh [-k KBUILD] [-C CACHE] --ide DIR   DIR/rust-project.json, so
+#                                             that rust-analyzer resolves the
+#                                             crate rex for the programs in DIR
 #
 # With -k (or REX_KBUILD), a kernel build directory of a kernel configured
 # with CONFIG_RUST=y, programs are built with the kernel's own rustc, target
@@ -30,13 +36,20 @@
 #
 # core, compiler_builtins (tools/lib/rex/compiler_builtins.rs) and the crate
 # "rex" are built once per rustc and flags into the cache (-C, REX_RUST_CACHE,
-# default ~/.cache/rex-rust).  The program crate is then checked by clippy
+# default ~/.cache/rex-rust), where the flags read from a kernel build are
+# kept too.  The program crate is then checked by clippy
 # (the disallowed methods and types of tools/lib/rex/clippy.toml: the ways
 # to keep a resource guard from releasing what it holds), compiled with
 # unsafe code forbidden, no language features and no crate but core and rex
 # in reach, and linked into an ELF64 shared object like the C-built images.
 # HDRS (-I, default KBUILD/usr/include or the source tree's usr/include) holds
 # the installed uapi headers that bindgen reads.
+#
+# --tracepoint CATEGORY:NAME (repeatable) gives the program the crate
+# rex_tp with a record type for each event, made by rex-tracepoint.py from
+# the event's format in tracefs (--tracefs DIR, default the running
+# kernel's /sys/kernel/tracing): `use rex_tp::SchedSwitch;` for
+# sched:sched_switch, then rex::Tracepoint<SchedSwitch>.
 #
 # --sign KEY CERT writes a detached PKCS#7 signature of the image to
 # PROG.rex.p7s with the kernel's own scripts/sign-file (of KBUILD, or
@@ -62,6 +75,9 @@ SRC=
 OUT=
 SIGN_KEY=
 SIGN_CERT=
+WHERE=
+EVENTS=()
+TRACEFS=
 
 die() { printf 'rex-build.sh: %s\n' "$*" >&2; exit 1; }
 run() {
@@ -82,7 +98,13 @@ while [ $# -gt 0 ]; do
 	--check) MODE=check; shift ;;
 	--cc) MODE=cc; shift ;;
 	--cflags) MODE=cflags; shift ;;
-	-h|--help) sed -n '3,8p' "$0" | sed 's/^# \?//'; exit 0 ;;
+	--tracepoint) [ $# -ge 2 ] || die "--tracepoint needs CATEGORY:NAME"
+		EVENTS+=("$2"); shift 2 ;;
+	--tracefs) [ $# -ge 2 ] || die "--tracefs needs a directory"
+		TRACEFS=$2; shift 2 ;;
+	--doc|--ide) [ $# -ge 2 ] || die "$1 needs a directory"
+		MODE=${1#--} WHERE=$2; shift 2 ;;
+	-h|--help) sed -n '3,15p' "$0" | sed 's/^# \?//'; exit 0 ;;
 	-*) die "unknown option $1" ;;
 	*) SRC=$1; shift ;;
 	esac
@@ -106,9 +128,31 @@ kernel_make() {
 		"${llvm[@]}" "$1" 2>/dev/null)
 }
 
+# kernel_make, whose run of the kernel's Makefile takes seconds (about 8
+# here, most of a program's build), cached per kernel build: the key is
+# the configuration's contents and the times of the Makefiles the flags
+# come from, so a reconfigured kernel or a changed tree makes a new entry.
+kernel_make_cached() {
+	local src=$KBUILD key f file
+	[ ! -L "$KBUILD/source" ] || src=$(readlink -f "$KBUILD/source")
+	key=$({ readlink -f "$KBUILD"; echo "$1"; sha256sum < "$KBUILD/.config"
+		for f in "$LIBREX_DIR/rust-flags.mk" "$KBUILD/Makefile" "$src/Makefile" \
+			"$src/arch/x86/Makefile" "$src/rust/Makefile" \
+			"$src/scripts/Makefile.compiler" "$src/scripts/Makefile.lib"; do
+			stat -c '%n %Y %s' "$f" 2>/dev/null || echo "$f"
+		done; } | sha256sum | cut -c1-16)
+	file=$CACHE/kflags/$key
+	if [ ! -s "$file" ]; then
+		mkdir -p "$CACHE/kflags"
+		kernel_make "$1" > "$file.$$" || { rm -f "$file.$$"; return 1; }
+		mv "$file.$$" "$file"
+	fi
+	cat "$file"
+}
+
 kernel_flags() {
 	local out line
-	out=$(kernel_make rex-rust-flags) ||
+	out=$(kernel_make_cached rex-rust-flags) ||
 		die "cannot read the Rust flags of the kernel build in $KBUILD"
 	while IFS= read -r line; do
 		case $line in
@@ -239,7 +283,7 @@ hdrs() {
 # What bindgen takes from the headers for the crate rex.
 BINDGEN_TYPES='rex_.*|bpf_res_spin_lock|pt_regs|sk_buff|xdp_action|bpf_map_type|bpf_prog_type'
 BINDGEN_VARS='REX_.*|BPF_ANY|BPF_NOEXIST|BPF_EXIST|BPF_F_CURRENT_CPU|BPF_F_USER_STACK'
-BINDGEN_VARS+='|BPF_F_REUSE_STACKID|TC_ACT_.*|EINVAL|BPF_F_NO_PREALLOC|BPF_F_NO_COMMON_LRU'
+BINDGEN_VARS+='|BPF_F_REUSE_STACKID|TC_ACT_.*|EINVAL|E2BIG|BPF_F_NO_PREALLOC|BPF_F_NO_COMMON_LRU'
 BINDGEN_VARS+='|BPF_F_ZERO_SEED|BPF_F_RDONLY_PROG|BPF_F_WRONLY_PROG'
 
 # The crate rex, rebuilt when its sources or the headers change.
@@ -270,21 +314,84 @@ build_rex() {
 	flock -u 8
 }
 
+# Run a compiler, its messages in $1 and on stderr.  A program refused for
+# a warning gets a word on why warnings are errors here.
+compile() {
+	local diag=$1 rc=0
+	shift
+	run "$@" 2>"$diag" || rc=$?
+	cat "$diag" >&2
+	if [ $rc != 0 ] && grep -q 'implied by `-D warnings`' "$diag"; then
+		printf '%s\n' "rex-build.sh: Rex programs are built with warnings as errors" \
+			"(-D warnings): what the compiler sees as a likely mistake does not reach" \
+			"the kernel.  Fix it, or #[allow(...)] the lint where it is meant." >&2
+	fi
+	return $rc
+}
+
 # The program crate: clippy first, for its readable refusals, then rustc.
 # Two passes, because the code must come from the kernel's rustc ($RUSTC),
 # while clippy-driver is the distribution's.
 PROG_FLAGS=(-Funsafe_code -Zallow-features= -Dwarnings -Amissing_docs)
+EXTERNS=(--extern rex)
+
+# The crate rex_tp of --tracepoint: the record types, generated, then
+# compiled as the program is (no unsafe code).
+build_tp() {
+	local dir=$1 args=()
+	[ ${#EVENTS[@]} -gt 0 ] || return 0
+	[ -z "$TRACEFS" ] || args=(--tracefs "$TRACEFS")
+	run python3 "$LIBREX_DIR/rex-tracepoint.py" "${args[@]}" -o "$dir/rex_tp.rs" "${EVENTS[@]}"
+	RUSTC_BOOTSTRAP=1 compile "$dir/rex_tp.diag" "$RUSTC" "${FLAGS[@]}" "${TARGET[@]}" \
+		"${PROG_FLAGS[@]}" -L "$DIR" --extern rex --crate-type rlib --crate-name rex_tp \
+		-o "$dir/librex_tp.rlib" "$dir/rex_tp.rs"
+	EXTERNS+=(--extern rex_tp="$dir/librex_tp.rlib")
+}
+
 build_prog() {
 	local obj=$1
 	command -v "$CLIPPY" >/dev/null ||
 		die "no clippy-driver ($CLIPPY) found: it enforces the accepted subset of Rust"
-	CLIPPY_CONF_DIR=$LIBREX_DIR RUSTC_BOOTSTRAP=1 run "$CLIPPY" "${FLAGS[@]}" "${TARGET[@]}" \
+	CLIPPY_CONF_DIR=$LIBREX_DIR RUSTC_BOOTSTRAP=1 compile "$obj.diag" "$CLIPPY" \
+		"${FLAGS[@]}" "${TARGET[@]}" \
 		"${PROG_FLAGS[@]}" -Dclippy::disallowed_methods -Dclippy::disallowed_types \
-		-L "$DIR" --extern rex \
+		-L "$DIR" "${EXTERNS[@]}" \
 		--crate-type lib --crate-name "$NAME" --emit=metadata -o "$obj.rmeta" "$SRC"
-	RUSTC_BOOTSTRAP=1 run "$RUSTC" "${FLAGS[@]}" "${TARGET[@]}" "${PROG_FLAGS[@]}" \
-		-L "$DIR" --extern rex --crate-type lib --crate-name "$NAME" --emit=obj \
+	RUSTC_BOOTSTRAP=1 compile "$obj.diag" "$RUSTC" "${FLAGS[@]}" "${TARGET[@]}" \
+		"${PROG_FLAGS[@]}" \
+		-L "$DIR" "${EXTERNS[@]}" --crate-type lib --crate-name "$NAME" --emit=obj \
 		-o "$obj" "$SRC"
+}
+
+# The crate's API reference, by the rustdoc beside $RUSTC, with the flags
+# the crate is built with; a warning (a broken link in the docs) fails it.
+build_doc() {
+	local rustdoc=${RUSTDOC:-$(dirname "$(command -v "$RUSTC")")/rustdoc}
+	[ -x "$rustdoc" ] || die "no rustdoc beside $RUSTC (set RUSTDOC)"
+	mkdir -p "$WHERE"
+	OUT_DIR=$DIR RUSTC_BOOTSTRAP=1 run "$rustdoc" "${FLAGS[@]}" "${TARGET[@]}" -L "$DIR" \
+		--crate-type rlib --crate-name rex -Dwarnings -o "$WHERE" "$LIBREX_DIR/src/lib.rs"
+	echo "$WHERE/rex/index.html"
+}
+
+# rust-project.json for rust-analyzer (its format for projects without
+# Cargo): the crate rex, with the bindings of this kernel build, and each
+# *.rs of $WHERE as a program crate that depends on it.
+write_ide() {
+	python3 - "$WHERE" "$LIBREX_DIR/src/lib.rs" "$DIR" "$(sysroot_src)" <<'PY'
+import glob, json, os, sys
+where, rex, out_dir, sysroot_src = sys.argv[1:]
+crates = [{"display_name": "rex", "root_module": rex, "edition": "2021", "deps": [],
+           "cfg": [], "env": {"OUT_DIR": out_dir}, "is_workspace_member": False}]
+for src in sorted(glob.glob(os.path.join(os.path.abspath(where), "*.rs"))):
+    crates.append({"display_name": os.path.basename(src)[:-3], "root_module": src,
+                   "edition": "2021", "deps": [{"crate": 0, "name": "rex"}], "cfg": [],
+                   "is_workspace_member": True})
+with open(os.path.join(where, "rust-project.json"), "w") as f:
+    json.dump({"sysroot_src": sysroot_src, "crates": crates}, f, indent=4)
+    f.write("\n")
+print(os.path.join(where, "rust-project.json"))
+PY
 }
 
 # Link like the C-built images: a position-independent shared object that
@@ -336,7 +443,7 @@ check_frames() {
 c_flags() {
 	local out line
 	[ -n "$KBUILD" ] && [ -f "$KBUILD/.config" ] || die "--$MODE needs a kernel build (-k)"
-	out=$(kernel_make rex-c-flags) ||
+	out=$(kernel_make_cached rex-c-flags) ||
 		die "cannot read the C flags of the kernel build in $KBUILD"
 	while IFS= read -r line; do
 		case $MODE:$line in
@@ -365,6 +472,11 @@ check)
 	build_rex
 	echo "ok: $ORIGIN"
 	exit 0 ;;
+doc|ide)
+	build_runtime
+	build_rex
+	if [ "$MODE" = doc ]; then build_doc; else write_ide; fi
+	exit 0 ;;
 esac
 
 [ -n "$SRC" ] && [ -f "$SRC" ] || die "no program source given (rex-build.sh PROG.rs -o PROG.rex)"
@@ -374,6 +486,7 @@ build_runtime
 build_rex
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+build_tp "$tmp"
 build_prog "$tmp/$NAME.o"
 link "$tmp/$NAME.o" "$tmp/exports.ver"
 check_frames "$OUT"

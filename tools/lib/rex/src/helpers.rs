@@ -2,7 +2,7 @@
 
 //! The helpers of the Rex allowlist, behind safe interfaces.  Map, ring
 //! buffer, spin lock and context helpers are methods of their types
-//! ([`crate::map`], [`crate::SpinLock`], [`crate::ctx`]).
+//! ([`mod@crate::map`], [`crate::SpinLock`], [`crate::ctx`]).
 
 use core::ffi::{c_char, c_void};
 
@@ -76,47 +76,78 @@ pub fn current_comm() -> [u8; 16] {
     comm
 }
 
-/// The probe_read helpers' signature.
-type ProbeRead = unsafe extern "C" fn(*mut c_void, u32, *const c_void) -> core::ffi::c_long;
+/// Which probe_read helper [`probe`] calls.
+#[derive(Clone, Copy)]
+enum Read {
+    Kernel,
+    User,
+    KernelStr,
+    UserStr,
+}
 
-/// Copy from `addr` into `buf` with `read`; the length the helper returns.
-fn probe(read: ProbeRead, addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
-    // SAFETY: the helpers write at most buf.len() bytes into buf and read
-    // addr without faulting.
+/// Copy from `addr` into `buf` with the helper `which`; the length the
+/// helper returns.  The helpers are called by name, not through a function
+/// pointer: the kernel resolves helpers as calls only (an image that takes
+/// a helper's address is refused).  A buffer of 4 GiB or more is refused
+/// (`-E2BIG`), since the helpers take a 32-bit size.
+fn probe(which: Read, addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
+    let Ok(len) = u32::try_from(buf.len()) else {
+        return Err(Error(-(b::E2BIG as i64)));
+    };
+    let (dst, src) = (buf.as_mut_ptr() as *mut c_void, addr as *const c_void);
+    // SAFETY: the helpers write at most len bytes into buf, and read addr
+    // without faulting (a fault is an error).
     check_value(unsafe {
-        read(
-            buf.as_mut_ptr() as *mut c_void,
-            buf.len() as u32,
-            addr as *const c_void,
-        )
+        match which {
+            Read::Kernel => b::bpf_probe_read_kernel(dst, len, src),
+            Read::User => b::bpf_probe_read_user(dst, len, src),
+            Read::KernelStr => b::bpf_probe_read_kernel_str(dst, len, src),
+            Read::UserStr => b::bpf_probe_read_user_str(dst, len, src),
+        }
     })
 }
 
-/// A `T` read from kernel address `addr`; an error if it faults.
-pub fn probe_read_kernel<T: Pod + Default>(addr: u64) -> Result<T, Error> {
-    let mut v = T::default();
+/// A `T` read from kernel address `addr`; an error if it faults.  `T` is
+/// any [`Pod`] type, such as `[u8; 256]`; for a buffer of the caller's,
+/// see [`probe_read_kernel_into`].
+pub fn probe_read_kernel<T: Pod>(addr: u64) -> Result<T, Error> {
+    let mut v = pod::zeroed::<T>();
     // Any bytes the helper writes make a T.
-    probe(b::bpf_probe_read_kernel, addr, pod::bytes_mut(&mut v))?;
+    probe(Read::Kernel, addr, pod::bytes_mut(&mut v))?;
     Ok(v)
 }
 
 /// A `T` read from user address `addr` of the current task.
-pub fn probe_read_user<T: Pod + Default>(addr: u64) -> Result<T, Error> {
-    let mut v = T::default();
-    probe(b::bpf_probe_read_user, addr, pod::bytes_mut(&mut v))?;
+pub fn probe_read_user<T: Pod>(addr: u64) -> Result<T, Error> {
+    let mut v = pod::zeroed::<T>();
+    probe(Read::User, addr, pod::bytes_mut(&mut v))?;
     Ok(v)
+}
+
+/// Fill `buf` (bytes, or any [`Pod`] elements) from kernel address `addr`:
+/// `size_of_val(buf)` bytes, or an error if any of them faults (the
+/// helper then zeroes `buf`).  A buffer of 4 GiB or more is refused
+/// (`-E2BIG`).
+pub fn probe_read_kernel_into<T: Pod>(addr: u64, buf: &mut [T]) -> Result<(), Error> {
+    probe(Read::Kernel, addr, pod::slice_bytes_mut(buf)).map(|_| ())
+}
+
+/// Fill `buf` from user address `addr` of the current task (see
+/// [`probe_read_kernel_into`]).
+pub fn probe_read_user_into<T: Pod>(addr: u64, buf: &mut [T]) -> Result<(), Error> {
+    probe(Read::User, addr, pod::slice_bytes_mut(buf)).map(|_| ())
 }
 
 /// Copy the NUL-terminated kernel string at `addr` into `buf`; the length
 /// copied, NUL included.
 pub fn probe_read_kernel_str(addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
-    probe(b::bpf_probe_read_kernel_str, addr, buf)
+    probe(Read::KernelStr, addr, buf)
 }
 
 /// Copy the NUL-terminated user string at `addr` into `buf`; the length
 /// copied, NUL included.
 pub fn probe_read_user_str(addr: u64, buf: &mut [u8]) -> Result<usize, Error> {
-    probe(b::bpf_probe_read_user_str, addr, buf)
+    probe(Read::UserStr, addr, buf)
 }
 
 /// Redirect the packet to the device `ifindex` (return

@@ -9,9 +9,10 @@
 //! - entry points, one macro per program type ([`xdp!`], [`tc!`],
 //!   [`kprobe!`], [`tracepoint!`], [`perf_event!`]), which describe the
 //!   program in the image and hand the function its typed context;
-//! - maps ([`map!`] and the types in [`map`]): lookups return `Option`,
+//! - maps ([`map!`] and the types in [`mod@map`]): lookups return `Option`,
 //!   updates `Result`;
-//! - the helpers of the Rex allowlist ([`helpers`]);
+//! - the helpers of the Rex allowlist ([`helpers`]), and power-of-two
+//!   histograms ([`hist`]);
 //! - guards for what the kernel records in the program's cleanup ledger: a
 //!   held [`SpinLock`] and a reserved [`map::RingBufRecord`], released when
 //!   they go out of scope and by the kernel if the program panics;
@@ -30,6 +31,7 @@
 
 pub mod ctx;
 pub mod helpers;
+pub mod hist;
 pub mod map;
 mod panic;
 mod pod;
@@ -151,6 +153,19 @@ pub mod __private {
         out
     }
 
+    /// A map name for `.rex.maps`, or a build error that gives the limit.
+    pub const fn map_name(s: &str) -> [core::ffi::c_char; 16] {
+        assert!(
+            s.len() < 16,
+            "a map name has at most 15 bytes (REX_NAME_LEN - 1, the BPF object name limit)"
+        );
+        name(s)
+    }
+
+    // The limits the messages above and below state.
+    const _: () = assert!(crate::bindings::REX_NAME_LEN == 16);
+    const _: () = assert!(crate::bindings::REX_ENTRY_LEN == 64);
+
     /// The description of a program for `.rex.progs`.
     pub const fn prog_def(
         prog_type: u32,
@@ -164,7 +179,13 @@ pub mod __private {
             expected_attach_type: attach_type,
             stack_size: stack,
             ctx_size,
-            entry: name(entry),
+            entry: {
+                assert!(
+                    entry.len() < 64,
+                    "an entry function name has at most 63 bytes (REX_ENTRY_LEN - 1)"
+                );
+                name(entry)
+            },
         }
     }
 
@@ -334,7 +355,7 @@ macro_rules! map {
             #[link_section = ".rex.maps"]
             #[used]
             static DEF: $crate::__private::rex_map_def =
-                <$kind>::def($crate::__private::name(stringify!($name)), $max, 0 $(| $flags)?);
+                <$kind>::def($crate::__private::map_name(stringify!($name)), $max, 0 $(| $flags)?);
 
             // SAFETY: only the address of the import is taken.
             <$kind>::new($crate::__private::MapSym(unsafe {

@@ -16,6 +16,7 @@
 use core::ffi::c_void;
 use core::marker::PhantomData;
 use core::mem::{size_of, MaybeUninit};
+use core::sync::atomic::{AtomicU64, Ordering};
 use core::ops::{Deref, DerefMut};
 
 use crate::__private::{rex_map_def, MapSym};
@@ -293,6 +294,44 @@ macro_rules! keyed {
         }
     };
 }
+
+/// Add `n` to this CPU's counter `v`: a load and a store, without the
+/// locked instruction of `fetch_add`, which a value only this CPU writes
+/// does not need.  Programs share this CPU's value only by nesting (a
+/// program that interrupts another on the same CPU): a nested run between
+/// the load and the store loses its addition to the interrupted one's, as
+/// `*v += 1` does in an eBPF program; it is never unsafe.  A program gets no
+/// `&mut` to a per-CPU value for that reason: the nested run would hold a
+/// second one (and user space writes values at any time).
+fn local_add(v: &AtomicU64, n: u64) {
+    v.store(v.load(Ordering::Relaxed).wrapping_add(n), Ordering::Relaxed);
+}
+
+impl PerCpuArray<AtomicU64> {
+    /// Add `n` to this CPU's counter at `index` (see [`PerCpuHash::add`]);
+    /// false past the end.
+    pub fn add(&self, index: u32, n: u64) -> bool {
+        self.get(index).map(|v| local_add(v, n)).is_some()
+    }
+}
+
+/// `add` of the per-CPU hash maps of counters.
+macro_rules! percpu_add {
+    ($ty:ident) => {
+        impl<K: Pod> $ty<K, AtomicU64> {
+            /// Add `n` to this CPU's counter of `key`, without a locked
+            /// instruction (nested runs on this CPU may lose additions, as
+            /// in eBPF, see the crate's documentation); false if the map
+            /// has no `key`.
+            pub fn add(&self, key: &K, n: u64) -> bool {
+                self.get(key).map(|v| local_add(v, n)).is_some()
+            }
+        }
+    };
+}
+
+percpu_add!(PerCpuHash);
+percpu_add!(LruPerCpuHash);
 
 keyed!(Hash, "value");
 keyed!(PerCpuHash, "this CPU's value");

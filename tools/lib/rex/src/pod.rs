@@ -219,3 +219,17 @@ pub(crate) fn bytes_mut<T: Pod>(v: &mut T) -> &mut [u8] {
     // SAFETY: as for bytes(); any bit pattern is a valid T.
     unsafe { core::slice::from_raw_parts_mut(v as *mut T as *mut u8, core::mem::size_of::<T>()) }
 }
+
+/// The bytes of the slice `v`, writable: any bytes written make valid `T`s.
+pub(crate) fn slice_bytes_mut<T: Pod>(v: &mut [T]) -> &mut [u8] {
+    // SAFETY: as for bytes_mut(), for each element; the elements are
+    // contiguous and size_of_val(v) bytes long.
+    unsafe { core::slice::from_raw_parts_mut(v.as_mut_ptr() as *mut u8, core::mem::size_of_val(v)) }
+}
+
+/// A `T` of all zero bits, which is one (any bit pattern is a valid `T`);
+/// for any `T`, where `Default` is only implemented for small arrays.
+pub(crate) fn zeroed<T: Pod>() -> T {
+    // SAFETY: see above.
+    unsafe { core::mem::zeroed() }
+}

@@ -6,8 +6,10 @@
  * bounds, an arithmetic overflow, unbounded recursion, an endless loop),
  * each hit while the program holds a ring buffer record and a spin lock
  * through the crate's guards, and each followed by checks that nothing is
- * lost; and the map kinds and flags of the crate beyond arrays and hashes
- * (rust/rust_maps.rs) with librex's pinning and per-CPU helpers.  Without
+ * lost; the map kinds and flags of the crate beyond arrays and hashes
+ * (rust/rust_maps.rs) with librex's pinning and per-CPU helpers; and
+ * tracepoint records with named fields generated from the events' formats
+ * (rust/rust_tp.rs).  Without
  * a Rust toolchain where the tests were built the images are empty and
  * the tests SKIP with the reason.
  */
@@ -26,12 +28,17 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 
 #include "rex_test.h"
 #include "rex_net.h"
 
 REX_IMAGE(rust_faults);
 REX_IMAGE(rust_maps);
+REX_IMAGE(rust_tp);
+/* The formats rust_tp.rs was built from (rust/tracefs/). */
+REX_TEXT(fmt_sched_switch, "tp_sched_switch.format");
+REX_TEXT(fmt_sys_enter_write, "tp_sys_enter_write.format");
 REX_IMAGE(sample_hello);
 REX_IMAGE(sample_syscount);
 REX_IMAGE(sample_errinj);
@@ -223,6 +230,9 @@ enum maps_op {
 	OP_RDONLY_SET,
 	OP_PCPU_INSERT,
 	OP_PCPU_ARRAY_GET,
+	OP_READ_USER,
+	OP_HIST_ADD,
+	OP_PCPU_ADD,
 };
 
 #define NONE	(~0ULL)		/* OUT[0] when nothing was found */
@@ -491,6 +501,82 @@ TEST_F(maps, percpu_values)
 	free(vals);
 }
 
+/* Counters added to in place on each CPU, summed by user space. */
+TEST_F(maps, percpu_add)
+{
+	int cpus = rex_num_possible_cpus(), c;
+	__u64 *vals, sum = 0, want = 0;
+	cpu_set_t saved;
+	__u32 zero = 0;
+
+	ASSERT_LT(0, cpus);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(saved), &saved));
+	vals = calloc(cpus, sizeof(*vals));
+	ASSERT_NE(NULL, vals);
+	for (c = 0; c < cpus && c < CPU_SETSIZE; c++) {
+		if (!run_on(c))
+			continue;
+		EXPECT_EQ(1, RUN(OP_PCPU_ADD, c + 1));
+		EXPECT_EQ(1, RUN(OP_PCPU_ADD, 10));
+		want += c + 11;
+	}
+	sched_setaffinity(0, sizeof(saved), &saved);
+	ASSERT_EQ(0, rex_map_lookup_percpu(MAP("PCPU_CNT"), &zero, vals, sizeof(*vals)));
+	for (c = 0; c < cpus; c++) {
+		if (vals[c])
+			EXPECT_EQ(c + 11, vals[c]) TH_LOG("CPU %d", c);
+		sum += vals[c];
+	}
+	EXPECT_EQ(want, sum);
+	free(vals);
+}
+
+/*
+ * Reads of user memory into a 100-byte buffer and as a [u8; 64]: what is
+ * there is read, and a fault is an error, not a crash.
+ */
+TEST_F(maps, read_user)
+{
+	unsigned char buf[100];
+	__u64 sum = 0;
+	long long err;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(buf); i++) {
+		buf[i] = i * 7 + 1;
+		sum += buf[i];
+	}
+	EXPECT_EQ(sum, maps_run(_metadata, self, OP_READ_USER, (unsigned long)buf, 0, 0, &err));
+	EXPECT_EQ(0, err) TH_LOG("the two reads disagree, or a read failed");
+	/* Unmapped: the error, and a zeroed buffer. */
+	EXPECT_EQ(0, maps_run(_metadata, self, OP_READ_USER, 8, 0, 0, &err));
+	EXPECT_EQ(-EFAULT, err);
+}
+
+/* A power-of-two histogram: the slot of a value, counted in the map. */
+TEST_F(maps, histogram)
+{
+	static const struct {
+		__u64 v;
+		unsigned int slot;
+	} cases[] = {
+		{ 0, 0 }, { 1, 1 }, { 2, 2 }, { 3, 2 }, { 4, 3 }, { 1023, 10 },
+		{ 1024, 11 }, { ~0ULL, 64 }, { 3, 2 },
+	};
+	__u64 counts[65] = {}, want[65] = {};
+	__u32 zero = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		EXPECT_EQ(cases[i].slot, RUN(OP_HIST_ADD, cases[i].v)) TH_LOG("value %llu",
+			(unsigned long long)cases[i].v);
+		want[cases[i].slot]++;
+	}
+	ASSERT_EQ(0, rex_map_lookup_elem(MAP("HIST"), &zero, counts));
+	for (i = 0; i < ARRAY_SIZE(counts); i++)
+		EXPECT_EQ(want[i], counts[i]) TH_LOG("slot %u", i);
+}
+
 static __u32 map_id(struct __test_metadata *_metadata, int fd)
 {
 	struct bpf_map_info info;
@@ -610,6 +696,126 @@ TEST_F(maps, pin_and_reuse)
 	EXPECT_EQ(-ENOENT, rex_obj_get(lru));
 	EXPECT_EQ(0, umount(dir));
 	EXPECT_EQ(0, rmdir(dir));
+}
+
+/* The "field:" lines of a tracepoint format, one per line. */
+static void format_fields(const char *text, char *out, size_t len)
+{
+	const char *line = text, *end;
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (!strstr(line, "field:") || strstr(line, "field:") > end)
+			continue;
+		n += snprintf(out + n, n < len ? len - n : 0, "%.*s\n", (int)(end - line), line);
+	}
+}
+
+/* The format of the running kernel's @event ("sched/sched_switch"). */
+static bool live_format(const char *event, char *buf, size_t len)
+{
+	const char *tracefs = rex_tracefs_dir();
+	char path[256];
+	ssize_t n;
+	int fd;
+
+	if (!tracefs)
+		return false;
+	snprintf(path, sizeof(path), "%s/events/%s/format", tracefs, event);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return true;
+}
+
+/*
+ * rust_tp.rs was built from formats kept in the tree: they must be the
+ * running kernel's, field for field, or its records would be read wrong.
+ */
+TEST(tracepoint_formats)
+{
+	static const struct {
+		const char *event, *snapshot;
+	} events[] = {
+		{ "sched/sched_switch", fmt_sched_switch_start },
+		{ "syscalls/sys_enter_write", fmt_sys_enter_write_start },
+	};
+	char live[8192], want[4096], got[4096];
+	const char *why;
+	unsigned int i;
+
+	why = rust_missing(live, sizeof(live));
+	if (why)
+		SKIP(return, "%s", why);
+	for (i = 0; i < ARRAY_SIZE(events); i++) {
+		if (!live_format(events[i].event, live, sizeof(live)))
+			SKIP(return, "no tracefs format for %s", events[i].event);
+		format_fields(events[i].snapshot, want, sizeof(want));
+		format_fields(live, got, sizeof(got));
+		EXPECT_STREQ(want, got)
+			TH_LOG("%s: update rust/tracefs of the selftests from this kernel",
+			       events[i].event);
+	}
+}
+
+/*
+ * Named fields of two records: the write(2) the test makes, as
+ * syscalls:sys_enter_write gives it, and the test thread switched out, as
+ * sched:sched_switch gives it.
+ */
+TEST(tracepoint_records)
+{
+	static const char payload[] = "rexwrite-payload";
+	struct rex_link *wlink, *slink;
+	struct rex_program *prog;
+	char buf[256], comm[16] = "rex_tp_test";
+	__u64 head, name = 0;
+	struct rex_object *obj;
+	int target, seen, p[2];
+	const char *why;
+	unsigned int i;
+
+	why = rust_missing(buf, sizeof(buf));
+	if (why)
+		SKIP(return, "%s", why);
+	if (!rex_tracefs_dir())
+		SKIP(return, "no tracefs (CONFIG_FTRACE)");
+	obj = REX_TEST_LOAD(rust_tp);
+	target = rex_object__find_map_fd_by_name(obj, "TARGET");
+	seen = rex_object__find_map_fd_by_name(obj, "SEEN");
+	ASSERT_EQ(0, prctl(PR_SET_NAME, comm));
+	rex_u64_set(target, 0, syscall(SYS_gettid));
+	prog = rex_object__find_program_by_name(obj, "rex_tp_write");
+	wlink = rex_program__attach_tracepoint(prog, "syscalls", "sys_enter_write");
+	ASSERT_NE(NULL, wlink) TH_LOG("attach sys_enter_write: %s", strerror(errno));
+	prog = rex_object__find_program_by_name(obj, "rex_tp_switch");
+	slink = rex_program__attach_tracepoint(prog, "sched", "sched_switch");
+	ASSERT_NE(NULL, slink) TH_LOG("attach sched_switch: %s", strerror(errno));
+
+	ASSERT_EQ(0, pipe(p));
+	ASSERT_EQ(sizeof(payload) - 1, write(p[1], payload, sizeof(payload) - 1));
+	for (i = 0; i < 20; i++)
+		usleep(1000);
+	rex_link__destroy(slink);
+	rex_link__destroy(wlink);
+
+	EXPECT_EQ(p[1], rex_u64_get(seen, 0));
+	EXPECT_EQ(sizeof(payload) - 1, rex_u64_get(seen, 1));
+	memcpy(&head, payload, sizeof(head));
+	EXPECT_EQ(head, rex_u64_get(seen, 2));
+	EXPECT_LE(1, rex_u64_get(seen, 3)) TH_LOG("the test was never seen switched out");
+	memcpy(&name, comm, sizeof(name));
+	EXPECT_EQ(name, rex_u64_get(seen, 4));
+	close(p[0]);
+	close(p[1]);
+	rex_object__close(obj);
 }
 
 FIXTURE(sample) {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The map kinds of the crate beyond arrays and hashes, and map creation
 //! flags: an LRU hash, an LRU per-CPU hash, an LPM trie, a queue, a stack,
-//! a hash created with flags and an array that is read-only for programs.
+//! a hash created with flags and an array that is read-only for programs;
+//! and, beside them, reads of user memory into buffers of any size and a
+//! power-of-two histogram.
 //! CFG[0] says what a run does (see enum maps_op in rex_rust_test.c),
 //! CFG[1..3] are its operands; OUT[0] is what it found, OUT[1] the error
 //! of what it changed (a negative errno, or 0).
@@ -11,7 +13,9 @@ use rex::map::{
     flags, Array, Hash, LpmKey, LpmTrie, LruHash, LruPerCpuHash, PerCpuArray, Queue, Stack,
     Update, WhenFull,
 };
-use rex::{helpers, Error, Xdp, XdpAction};
+use core::sync::atomic::AtomicU64;
+
+use rex::{helpers, hist, Error, Xdp, XdpAction};
 
 rex::license!("GPL");
 rex::map!(CFG: Array<u64>, 4);
@@ -24,6 +28,8 @@ rex::map!(LIFO: Stack<u64>, 4);
 rex::map!(FLAGGED: Hash<u32, u64>, 16, flags = flags::NO_PREALLOC | flags::ZERO_SEED);
 rex::map!(RDONLY: Array<u64>, 1, flags = flags::RDONLY_PROG);
 rex::map!(PCPU_ARR: PerCpuArray<u64>, 1);
+rex::map!(HIST: Array<[AtomicU64; hist::SLOTS]>, 1);
+rex::map!(PCPU_CNT: PerCpuArray<AtomicU64>, 1);
 
 fn cfg(i: u32) -> u64 {
     CFG.get(i).copied().unwrap_or(0)
@@ -75,6 +81,27 @@ rex::xdp! {
                 let _ = OUT.set(1, &(helpers::smp_processor_id() as u64));
                 let _ = OUT.set(0, &PCPU_ARR.get(0).copied().unwrap_or(u64::MAX));
             }
+            15 => {
+                // 100 bytes at CFG[1] into a buffer, and the first 64 as
+                // a value (no Default for [u8; 64]): the sum of the 100,
+                // and whether the two reads agree.
+                let mut buf = [0u8; 100];
+                let res = helpers::probe_read_user_into(arg, &mut buf);
+                let sum: u64 = buf.iter().map(|&b| u64::from(b)).sum();
+                let same = match helpers::probe_read_user::<[u8; 64]>(arg) {
+                    Ok(v) => v[..] == buf[..64],
+                    Err(_) => false,
+                };
+                let _ = OUT.set(0, &sum);
+                let _ = OUT.set(1, &res.err().map_or(same as u64 ^ 1, |e| e.0 as u64));
+            }
+            16 => {
+                if let Some(h) = HIST.get(0) {
+                    hist::add(h, arg);
+                }
+                out(Some(hist::slot(arg) as u64), Ok(()))
+            }
+            17 => out(Some(PCPU_CNT.add(0, arg) as u64), Ok(())),
             _ => return XdpAction::Drop,
         }
         XdpAction::Pass
