@@ -2037,19 +2037,37 @@ static size_t rex_percpu_stride(size_t value_size)
 	return (value_size + 7) & ~(size_t)7;
 }
 
-int rex_map_lookup_percpu(int fd, const void *key, void *values, size_t value_size)
+/*
+ * The buffer of a per-CPU value as the kernel lays it out for user space,
+ * for @values of @value_size bytes each, and the number of CPUs in @cpus;
+ * NULL with a negative errno in @cpus if it cannot be had.
+ */
+static char *rex_percpu_buf(const void *values, size_t value_size, int *cpus)
 {
-	int cpus = rex_num_possible_cpus(), err, i;
-	size_t stride = rex_percpu_stride(value_size);
 	char *buf;
 
-	if (cpus < 0)
-		return cpus;
-	if (!values || !value_size)
-		return -EINVAL;
-	buf = calloc(cpus, stride);
+	*cpus = rex_num_possible_cpus();
+	if (*cpus < 0)
+		return NULL;
+	if (!values || !value_size) {
+		*cpus = -EINVAL;
+		return NULL;
+	}
+	buf = calloc(*cpus, rex_percpu_stride(value_size));
 	if (!buf)
-		return -ENOMEM;
+		*cpus = -ENOMEM;
+	return buf;
+}
+
+int rex_map_lookup_percpu(int fd, const void *key, void *values, size_t value_size)
+{
+	size_t stride = rex_percpu_stride(value_size);
+	int cpus, err, i;
+	char *buf;
+
+	buf = rex_percpu_buf(values, value_size, &cpus);
+	if (!buf)
+		return cpus;
 	err = rex_map_lookup_elem(fd, key, buf);
 	if (!err)
 		for (i = 0; i < cpus; i++)
@@ -2061,17 +2079,13 @@ int rex_map_lookup_percpu(int fd, const void *key, void *values, size_t value_si
 int rex_map_update_percpu(int fd, const void *key, const void *values, size_t value_size,
 			  __u64 flags)
 {
-	int cpus = rex_num_possible_cpus(), err, i;
 	size_t stride = rex_percpu_stride(value_size);
+	int cpus, err, i;
 	char *buf;
 
-	if (cpus < 0)
-		return cpus;
-	if (!values || !value_size)
-		return -EINVAL;
-	buf = calloc(cpus, stride);
+	buf = rex_percpu_buf(values, value_size, &cpus);
 	if (!buf)
-		return -ENOMEM;
+		return cpus;
 	for (i = 0; i < cpus; i++)
 		memcpy(buf + i * stride, (const char *)values + i * value_size, value_size);
 	err = rex_map_update_elem(fd, key, buf, flags);

@@ -325,16 +325,6 @@ TEST_F(xdp, runaway_loop)
 	EXPECT_TRUE(rex_klog_has("ran past its budget: 20 ms, stopped at bpf_prog_"));
 }
 
-static __u32 prog_id(struct __test_metadata *_metadata, int fd)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	EXPECT_EQ(0, rex_prog_get_info(fd, &info, &len));
-	return info.id;
-}
-
 /*
  * Was the last timeout of the program with id @id stopped by @how ("the
  * watchdog timer", "an NMI", "its helper call")?
@@ -358,7 +348,7 @@ TEST_F(xdp, runaway_loop_holding_lock)
 	run_runaway(_metadata, self, REX_LOCK_LOOP, "loop holding the lock");
 	EXPECT_EQ(1, lock_count(self));
 	check_recovered(_metadata, self, "rex_timeouts", 1, 2);
-	EXPECT_TRUE(stopped_by(prog_id(_metadata, self->prog_fd), "by the watchdog timer"));
+	EXPECT_TRUE(stopped_by(rex_prog_id(_metadata, self->prog_fd), "by the watchdog timer"));
 }
 
 /*
@@ -417,7 +407,7 @@ TEST_F(xdp, abort_releases_before_report)
 	const char *tracefs = rex_tracefs_dir();
 	char path[256], line[512], want[96], klog[512];
 	long long traced = -1, logged;
-	__u32 id = prog_id(_metadata, self->prog_fd);
+	__u32 id = rex_prog_id(_metadata, self->prog_fd);
 	int fd, clock_fd;
 	FILE *f;
 
@@ -579,7 +569,7 @@ TEST(nmi_context_budget)
 	EXPECT_LT(0, ran) TH_LOG("no NMI ran the program");
 	EXPECT_EQ(0, returned) TH_LOG("an NMI program returned from its endless loop");
 	EXPECT_EQ(ran, rex_fdinfo_value(fd, "rex_timeouts"));
-	EXPECT_TRUE(stopped_by(prog_id(_metadata, fd), "by its helper call"));
+	EXPECT_TRUE(stopped_by(rex_prog_id(_metadata, fd), "by its helper call"));
 	rex_object__close(nmi);
 }
 
@@ -739,11 +729,11 @@ TEST(cpu_hotplug)
 	rex_u64_set(cfg, 1, REX_LOOP);
 	locker_run(&l);
 	EXPECT_EQ(XDP_ABORTED, l.retval);
-	EXPECT_TRUE(stopped_by(prog_id(_metadata, l.prog_fd), "by the watchdog timer"));
+	EXPECT_TRUE(stopped_by(rex_prog_id(_metadata, l.prog_fd), "by the watchdog timer"));
 	rex_u64_set(cfg, 1, REX_LOCK_LOOP);
 	locker_run(&l);
 	EXPECT_EQ(XDP_ABORTED, l.retval);
-	EXPECT_TRUE(stopped_by(prog_id(_metadata, l.prog_fd), "by the watchdog timer"));
+	EXPECT_TRUE(stopped_by(rex_prog_id(_metadata, l.prog_fd), "by the watchdog timer"));
 	EXPECT_EQ(4, rex_fdinfo_value(l.prog_fd, "rex_timeouts"));
 	rex_object__close(obj);
 
@@ -1104,7 +1094,7 @@ TEST_F(types, perf_event_loop)
 	EXPECT_LT(0, runs);
 	EXPECT_EQ(runs, rex_fdinfo_value(fd, "rex_timeouts"));
 	EXPECT_EQ(0, rex_fdinfo_value(fd, "rex_panics"));
-	EXPECT_TRUE(stopped_by(prog_id(_metadata, fd), "by an NMI"));
+	EXPECT_TRUE(stopped_by(rex_prog_id(_metadata, fd), "by an NMI"));
 }
 
 TEST_HARNESS_MAIN

@@ -414,16 +414,6 @@ TEST_F(maps, stack)
 	EXPECT_EQ(NONE, RUN(OP_STACK_PEEK, 0));
 }
 
-static __u32 map_flags(struct __test_metadata *_metadata, int fd)
-{
-	struct bpf_map_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	EXPECT_EQ(0, rex_map_get_info(fd, &info, &len));
-	return info.map_flags;
-}
-
 /*
  * The flags an image gives its maps are the maps' flags; a map read-only
  * for programs is read and not written.
@@ -433,11 +423,12 @@ TEST_F(maps, flags)
 	__u32 zero = 0;
 	__u64 v = 77;
 
-	EXPECT_EQ(BPF_F_NO_PREALLOC | BPF_F_ZERO_SEED, map_flags(_metadata, MAP("FLAGGED")));
-	EXPECT_EQ(BPF_F_NO_COMMON_LRU, map_flags(_metadata, MAP("PCPU")));
-	EXPECT_EQ(BPF_F_NO_PREALLOC, map_flags(_metadata, MAP("PREFIX")));
-	EXPECT_EQ(BPF_F_RDONLY_PROG, map_flags(_metadata, MAP("RDONLY")));
-	EXPECT_EQ(0, map_flags(_metadata, MAP("LRU")));
+	EXPECT_EQ(BPF_F_NO_PREALLOC | BPF_F_ZERO_SEED,
+		  rex_map_info(_metadata, MAP("FLAGGED")).map_flags);
+	EXPECT_EQ(BPF_F_NO_COMMON_LRU, rex_map_info(_metadata, MAP("PCPU")).map_flags);
+	EXPECT_EQ(BPF_F_NO_PREALLOC, rex_map_info(_metadata, MAP("PREFIX")).map_flags);
+	EXPECT_EQ(BPF_F_RDONLY_PROG, rex_map_info(_metadata, MAP("RDONLY")).map_flags);
+	EXPECT_EQ(0, rex_map_info(_metadata, MAP("LRU")).map_flags);
 
 	EXPECT_EQ(0, CHANGE(OP_FLAGGED_INSERT, 5, 0, 0));
 	EXPECT_EQ(-EEXIST, CHANGE(OP_FLAGGED_INSERT, 5, 0, 0));
@@ -577,26 +568,6 @@ TEST_F(maps, histogram)
 		EXPECT_EQ(want[i], counts[i]) TH_LOG("slot %u", i);
 }
 
-static __u32 map_id(struct __test_metadata *_metadata, int fd)
-{
-	struct bpf_map_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	EXPECT_EQ(0, rex_map_get_info(fd, &info, &len));
-	return info.id;
-}
-
-static __u32 prog_id(struct __test_metadata *_metadata, int fd)
-{
-	struct bpf_prog_info info;
-	__u32 len = sizeof(info);
-
-	memset(&info, 0, sizeof(info));
-	EXPECT_EQ(0, rex_prog_get_info(fd, &info, &len));
-	return info.id;
-}
-
 /* rust_maps.rs, opened but not loaded. */
 static struct rex_object *maps_open(struct __test_metadata *_metadata)
 {
@@ -625,7 +596,7 @@ TEST_F(maps, pin_and_reuse)
 	ASSERT_EQ(0, mount("bpf", dir, "bpf", 0, NULL)) TH_LOG("mount bpffs: %s", strerror(errno));
 	snprintf(lru, sizeof(lru), "%s/lru", dir);
 	snprintf(prog_pin, sizeof(prog_pin), "%s/prog", dir);
-	id = map_id(_metadata, MAP("LRU"));
+	id = rex_map_info(_metadata, MAP("LRU")).id;
 
 	/* Pinned after the load; set_pin_path is for before it. */
 	EXPECT_EQ(-EBUSY, rex_map__set_pin_path(rex_object__find_map_by_name(self->obj, "LRU"),
@@ -638,11 +609,12 @@ TEST_F(maps, pin_and_reuse)
 	ASSERT_NE(NULL, second);
 	ASSERT_EQ(0, rex_map__set_pin_path(rex_object__find_map_by_name(second, "LRU"), lru));
 	ASSERT_EQ(0, rex_object__load(second));
-	EXPECT_EQ(id, map_id(_metadata, rex_object__find_map_fd_by_name(second, "LRU")));
+	fd = rex_object__find_map_fd_by_name(second, "LRU");
+	EXPECT_EQ(id, rex_map_info(_metadata, fd).id);
 	maps_bind(&other, second);
 	EXPECT_EQ(5, maps_run(_metadata, &other, OP_LRU_GET, 5, 0, 0, NULL));
-	EXPECT_NE(map_id(_metadata, MAP("FIFO")),
-		  map_id(_metadata, rex_object__find_map_fd_by_name(second, "FIFO")));
+	EXPECT_NE(rex_map_info(_metadata, MAP("FIFO")).id,
+		  rex_map_info(_metadata, rex_object__find_map_fd_by_name(second, "FIFO")).id);
 
 	/* A pin path that is not there yet: created, then pinned. */
 	snprintf(lru, sizeof(lru), "%s/fifo", dir);
@@ -652,8 +624,8 @@ TEST_F(maps, pin_and_reuse)
 	ASSERT_EQ(0, rex_object__load(third));
 	fd = rex_obj_get(lru);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(map_id(_metadata, rex_object__find_map_fd_by_name(third, "FIFO")),
-		  map_id(_metadata, fd));
+	EXPECT_EQ(rex_map_info(_metadata, rex_object__find_map_fd_by_name(third, "FIFO")).id,
+		  rex_map_info(_metadata, fd).id);
 	close(fd);
 	rex_object__close(third);
 
@@ -662,7 +634,7 @@ TEST_F(maps, pin_and_reuse)
 	ASSERT_NE(NULL, third);
 	ASSERT_EQ(0, rex_map__reuse_fd(rex_object__find_map_by_name(third, "LRU"), MAP("LRU")));
 	ASSERT_EQ(0, rex_object__load(third));
-	EXPECT_EQ(id, map_id(_metadata, rex_object__find_map_fd_by_name(third, "LRU")));
+	EXPECT_EQ(id, rex_map_info(_metadata, rex_object__find_map_fd_by_name(third, "LRU")).id);
 	rex_object__close(third);
 
 	/* A map of another kind is refused, and nothing is pinned. */
@@ -675,7 +647,7 @@ TEST_F(maps, pin_and_reuse)
 	rex_object__close(third);
 	fd = rex_obj_get(lru);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(id, map_id(_metadata, fd));
+	EXPECT_EQ(id, rex_map_info(_metadata, fd).id);
 	close(fd);
 	third = maps_open(_metadata);
 	ASSERT_NE(NULL, third);
@@ -687,7 +659,7 @@ TEST_F(maps, pin_and_reuse)
 	ASSERT_EQ(0, rex_program__pin(rex_object__next_program(self->obj, NULL), prog_pin));
 	fd = rex_obj_get(prog_pin);
 	ASSERT_LE(0, fd);
-	EXPECT_EQ(prog_id(_metadata, self->prog_fd), prog_id(_metadata, fd));
+	EXPECT_EQ(rex_prog_id(_metadata, self->prog_fd), rex_prog_id(_metadata, fd));
 	close(fd);
 	EXPECT_EQ(0, unlink(prog_pin));
 

@@ -641,6 +641,28 @@ static inline long rex_count_ids(int cmd)
 }
 
 #ifndef REX_NO_HARNESS
+/* The id of the program @fd. */
+static inline __u32 rex_prog_id(struct __test_metadata *_metadata, int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	EXPECT_EQ(0, rex_prog_get_info(fd, &info, &len));
+	return info.id;
+}
+
+/* What the kernel says of the map @fd. */
+static inline struct bpf_map_info rex_map_info(struct __test_metadata *_metadata, int fd)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	EXPECT_EQ(0, rex_map_get_info(fd, &info, &len));
+	return info;
+}
+
 /* Open and load an embedded image (REX_IMAGE); the test fails if either fails. */
 static inline struct rex_object *rex_test_load(struct __test_metadata *_metadata,
 					       const unsigned char *start,
