@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rex programs as BPF programs: BPF_PROG_LOAD with BPF_F_REX, the run-time
- * dispatcher behind bpf_prog::bpf_func, and the free path.
+ * Rex programs as BPF programs: BPF_PROG_LOAD with BPF_F_REX and the free
+ * path.  Their bpf_func is the dispatcher, rex_run() (runtime.c).
  */
 
 #include <linux/bpf.h>
@@ -19,16 +19,6 @@
 #include <crypto/sha2.h>
 
 #include "rex.h"
-
-/*
- * bpf_func of every Rex program.  The BPF run path passes the program's
- * insnsi as the second argument, which lets the dispatcher find the program
- * without a Rex branch in bpf_prog_run().
- */
-static unsigned int rex_dispatch(const void *ctx, const struct bpf_insn *insn)
-{
-	return rex_run(container_of(insn, struct bpf_prog, insnsi[0]), ctx);
-}
 
 /**
  * rex_prog_check_attr() - privilege and shape checks of a Rex BPF_PROG_LOAD
@@ -280,7 +270,7 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 		goto out;
 
 	prog->aux->rex = rex;
-	prog->bpf_func = rex_dispatch;
+	prog->bpf_func = rex_run;
 	ksym_add(prog);
 	rex_watchdog_get();
 	rex_trust_loaded(prog);

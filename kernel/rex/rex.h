@@ -117,7 +117,7 @@ int rex_res_acquired(enum rex_resource kind, void *ptr, unsigned long data);
 bool rex_res_released(void *ptr, unsigned long *data);
 bool rex_res_holds(enum rex_resource kind);
 void rex_res_release(enum rex_resource kind, void *ptr, unsigned long data);
-unsigned int rex_run(const struct bpf_prog *prog, const void *ctx);
+unsigned int rex_run(const void *ctx, const struct bpf_insn *insn);
 int rex_runtime_get(void);
 unsigned int rex_default_ret(const struct bpf_prog *prog);
 void __noreturn rex_panic(const char *msg);

@@ -67,10 +67,14 @@ struct rex_res {
 
 /**
  * struct rex_level - Rex state of one context level of one CPU
- * @prog: the program running at this level, if @busy
+ * @prog: the program running at this level, if one runs (level_busy())
  * @ctx: its context
  * @bp: frame pointer saved by rex_arch_call(), for the landing pad
- * @start: when the program started, in ktime_get_mono_fast_ns() time
+ * @run: runs started at this level: odd while a program runs
+ * @seen: the watchdog's stamp of the run: when a check first found it
+ *        (see run_time())
+ * @credit: time the run spent interrupted by Rex programs of higher levels,
+ *          in ns, not counted against its budget
  * @fault_ip: where the program was when it was left early
  * @fault_irq: the interrupt vector whose delivery overflowed the stack, or 0
  * @stopped_by: what stopped a program past its budget, for the report
@@ -84,7 +88,6 @@ struct rex_res {
  *               return: the instruction pointer of its context at entry
  * @override_ret: the return value register of that context at entry
  * @msg: the panic message of a program left after a panic
- * @busy: a program runs at this level
  * @expired: the program ran past its budget; the helper gates stop it
  * @leaving: the program is being left; the watchdog leaves it alone
  * @nr_res: number of entries in @res
@@ -94,7 +97,9 @@ struct rex_level {
 	const struct bpf_prog *prog;
 	const void *ctx;
 	unsigned long bp;
-	u64 start;
+	unsigned long run;
+	u64 seen;
+	u64 credit;
 	unsigned long fault_ip;
 	unsigned int fault_irq;
 	const char *stopped_by;
@@ -106,7 +111,6 @@ struct rex_level {
 	unsigned long override_ip;
 	unsigned long override_ret;
 	char msg[REX_ABORT_MSG_MAX];
-	bool busy;
 	bool expired;
 	bool leaving;
 	unsigned int nr_res;
@@ -143,25 +147,80 @@ static __always_inline unsigned long *level_tos(unsigned int level)
 	return (unsigned long *)this_cpu_read(rex_stack_end[level]) - 1;
 }
 
+/* Does a program run at @lv? */
+static __always_inline bool level_busy(const struct rex_level *lv)
+{
+	return READ_ONCE(lv->run) & 1;
+}
+
 /*
- * Times are ktime_get_mono_fast_ns(): NMI-safe, comparable across CPUs,
- * and, unlike local_clock() on CPUs without a stable sched clock, still
- * advancing on a CPU that runs with interrupts disabled.
+ * Run time.  A program's start is not timed: reading a clock costs more
+ * than the rest of a run's entry.  Each level counts its runs instead
+ * (rex_level::run), and the first check that finds a run, by the watchdog
+ * of any CPU or a helper gate, stamps it with its number and the time it
+ * found it (rex_level::seen).  A run is charged from its stamp: never from
+ * before it started, and, since each CPU's watchdog checks its own and
+ * every other CPU's levels every period, from at most one period after.
+ * Stamps are one word, replaced with cmpxchg, so that checks on several
+ * CPUs agree on one; the time in it is in units of 2^REX_SEEN_SHIFT ns
+ * (about a microsecond), rounded up, and wraps after 2^32 units (71
+ * minutes, twice what a signed difference tells apart, and far beyond a
+ * run: budgets are at most a second).  Times are ktime_get_mono_fast_ns(): NMI-safe,
+ * comparable across CPUs, and, unlike local_clock() on CPUs without a
+ * stable sched clock, still advancing on a CPU that runs with interrupts
+ * disabled.  Programs in NMI context, which no check on their own CPU can
+ * interrupt, are stamped when they start.
  */
+#define REX_SEEN_SHIFT	10
+
 static u64 budget_ns(void)
 {
 	return (u64)READ_ONCE(rex_budget_ms) * NSEC_PER_MSEC;
 }
 
-/*
- * Is the program at @lv past @budget, and not being left already?  @now
- * may be older than the start of the program, when another CPU read its
- * clock before the program started: that is not past the budget.
- */
-static bool over(const struct rex_level *lv, u64 now, u64 budget)
+/* The stamp of run @run found at @now. */
+static u64 seen_stamp(unsigned long run, u64 now)
 {
-	return READ_ONCE(lv->busy) && !READ_ONCE(lv->leaving) &&
-	       (s64)(now - READ_ONCE(lv->start)) > (s64)budget;
+	return (u64)(u32)run << 32 | (u32)((now >> REX_SEEN_SHIFT) + 1);
+}
+
+/*
+ * How long the program running at @lv has run by @now, less the time
+ * Rex programs of higher levels interrupted it: the time since its stamp,
+ * which this check makes if no check has.  0 if no program runs there.
+ */
+static u64 run_time(struct rex_level *lv, u64 now)
+{
+	unsigned long run = READ_ONCE(lv->run);
+	u64 seen = READ_ONCE(lv->seen), credit;
+	s32 units;
+
+	if (!(run & 1))
+		return 0;
+	if ((u32)(seen >> 32) != (u32)run) {
+		/* A clock read after the run's number: not before its start. */
+		if (try_cmpxchg64(&lv->seen, &seen, seen_stamp(run, ktime_get_mono_fast_ns())))
+			return 0;
+		/* Another check stamped it first, or it ended. */
+		if ((u32)(seen >> 32) != (u32)run)
+			return 0;
+	}
+	units = (u32)(now >> REX_SEEN_SHIFT) - (u32)seen;
+	if (units <= 0)
+		return 0;
+	credit = READ_ONCE(lv->credit);
+	return ((u64)units << REX_SEEN_SHIFT) > credit ?
+	       ((u64)units << REX_SEEN_SHIFT) - credit : 0;
+}
+
+/*
+ * Is the program at @lv past @budget at @now, and not being left already?
+ * A run that has used its whole budget is: the watchdog's period divides
+ * the budget, and the check one budget after the stamp must stop it.
+ */
+static bool over(struct rex_level *lv, u64 now, u64 budget)
+{
+	return !READ_ONCE(lv->leaving) && run_time(lv, now) >= budget;
 }
 
 /**
@@ -265,29 +324,14 @@ static unsigned int release_all(struct rex_level *lv)
 	return n;
 }
 
-/**
- * rex_enter() - call the entry of the program running at this level
- *
- * Called by rex_arch_call() on the Rex stack.  The entry is called by
- * rex_arch_enter(), which checks its kCFI type hash on kernels with kCFI.
- *
- * Return: the program's return value.
- */
-unsigned int rex_enter(void)
-{
-	struct rex_level *lv = this_level();
-
-	return rex_arch_enter(lv->prog->aux->rex->image.entry, lv->ctx);
-}
-
 /*
  * A program's budget is its own run time.  The program that ran at @level
  * interrupted the programs running below it on this CPU and ran for @ran
  * ns of its own (the report of its abort included; not the time of the
- * programs that interrupted it in turn, which moved its start): move the
- * start of every interrupted program, and withdraw an expiry that a
- * watchdog check made while the higher level ran, if that time was all
- * that put the program past its budget.
+ * programs that interrupted it in turn, credited to it): credit that time
+ * to every interrupted program, and withdraw an expiry that a watchdog
+ * check made while the higher level ran, if that time was all that put
+ * the program past its budget.
  */
 static void credit_interrupted(unsigned int level, u64 ran, u64 now)
 {
@@ -296,9 +340,9 @@ static void credit_interrupted(unsigned int level, u64 ran, u64 now)
 	while (level--) {
 		struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 
-		if (!READ_ONCE(lv->busy))
+		if (!level_busy(lv))
 			continue;
-		WRITE_ONCE(lv->start, READ_ONCE(lv->start) + ran);
+		WRITE_ONCE(lv->credit, READ_ONCE(lv->credit) + ran);
 		if (READ_ONCE(lv->expired) && !over(lv, now, budget))
 			WRITE_ONCE(lv->expired, false);
 	}
@@ -308,15 +352,24 @@ static void credit_interrupted(unsigned int level, u64 ran, u64 now)
 static bool interrupted_any(unsigned int level)
 {
 	while (level--)
-		if (READ_ONCE(this_cpu_ptr(&rex_levels[level])->busy))
+		if (level_busy(this_cpu_ptr(&rex_levels[level])))
 			return true;
 	return false;
 }
 
+/* The context level of NMIs, where no watchdog check can find a program. */
+#define REX_LEVEL_NMI	(REX_STACK_LEVELS - 1)
+
 /**
  * rex_run() - run a Rex program on this CPU's Rex stack of the current level
- * @prog: the program
- * @ctx: its context
+ * @ctx: the program's context
+ * @insn: the program's bpf_prog::insnsi, which Rex programs do not use
+ *
+ * The bpf_func of every Rex program: the BPF run path passes the program's
+ * insnsi as the second argument, which finds the program without a Rex
+ * branch in bpf_prog_run().  This is the whole cost a run adds to the
+ * program's own: it reads no clock (see run_time()), and calls the entry
+ * directly on the Rex stack.
  *
  * The program runs with preemption disabled: preempted, it would keep its
  * level busy, so that every other program run at that level on this CPU
@@ -327,18 +380,20 @@ static bool interrupted_any(unsigned int level)
  * Return: the program's return value, or its type's default value when it
  * was left early or could not run because the level's Rex state is in use.
  */
-unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
+unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
 {
-	struct rex_prog *rex = prog->aux->rex;
-	unsigned int level, ret, left;
-	unsigned long limit;
+	const struct bpf_prog *prog = container_of(insn, struct bpf_prog, insnsi[0]);
+	unsigned int level, ret;
+	unsigned long limit, run;
 	struct rex_level *lv;
+	u64 nested = 0;
 
 	preempt_disable();
 	level = interrupt_context_level();
 	lv = this_cpu_ptr(&rex_levels[level]);
+	run = lv->run;
 	/* No program is loaded without stacks: see rex_runtime_get(). */
-	if (unlikely(lv->busy)) {
+	if (unlikely(run & 1)) {
 		preempt_enable();
 		bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
 		return rex_default_ret(prog);
@@ -351,10 +406,10 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 		lv->override_ip = instruction_pointer(regs);
 		lv->override_ret = regs_return_value(regs);
 	}
-	lv->start = ktime_get_mono_fast_ns();
+	WRITE_ONCE(lv->seen, 0);
+	WRITE_ONCE(lv->credit, 0);
 	lv->expired = false;
 	lv->leaving = false;
-	barrier();
 	/*
 	 * The stack checks of this program's functions compare with this
 	 * level's limit; a program that interrupts it sets its own and puts
@@ -362,23 +417,35 @@ unsigned int rex_run(const struct bpf_prog *prog, const void *ctx)
 	 */
 	limit = this_cpu_read(rex_stack_limit);
 	this_cpu_write(rex_stack_limit, level_bottom(level) + REX_STACK_RESERVE);
-	/* The watchdog and the fault handlers look at a busy level. */
-	WRITE_ONCE(lv->busy, true);
+	/*
+	 * The watchdog and the fault handlers look at a busy level: its state
+	 * is complete before its run number says it is busy.
+	 */
+	smp_wmb();
+	WRITE_ONCE(lv->run, ++run);
+	if (unlikely(level)) {
+		/* Timed only to credit the programs it interrupts. */
+		if (interrupted_any(level))
+			nested = ktime_get_mono_fast_ns();
+		if (level == REX_LEVEL_NMI)
+			WRITE_ONCE(lv->seen, seen_stamp(run, nested ?: ktime_get_mono_fast_ns()));
+	}
 	barrier();
-	ret = rex_arch_call(level_tos(level), &lv->bp);
+	ret = rex_arch_call(level_tos(level), &lv->bp, prog->aux->rex->image.entry, ctx);
 	barrier();
 	this_cpu_write(rex_stack_limit, limit);
-	left = release_all(lv);
-	if (unlikely(left)) {
-		atomic64_inc(&rex->leaks);
+	if (unlikely(lv->nr_res)) {
+		unsigned int left = release_all(lv);
+
+		atomic64_inc(&prog->aux->rex->leaks);
 		pr_warn_once("rex: program %s returned holding %u resources; released\n",
 			     prog->aux->name, left);
 	}
-	WRITE_ONCE(lv->busy, false);
-	if (level && unlikely(interrupted_any(level))) {
+	WRITE_ONCE(lv->run, run + 1);
+	if (unlikely(nested)) {
 		u64 now = ktime_get_mono_fast_ns();
 
-		credit_interrupted(level, now - READ_ONCE(lv->start), now);
+		credit_interrupted(level, now - nested - READ_ONCE(lv->credit), now);
 	}
 	preempt_enable();
 	return ret;
@@ -624,7 +691,7 @@ noinstr bool rex_stack_overflow(struct pt_regs *regs, unsigned long address)
 
 		if (!end || address - guard >= PAGE_SIZE)
 			continue;
-		if (!this_cpu_read(rex_levels[level].busy) ||
+		if (!(this_cpu_read(rex_levels[level].run) & 1) ||
 		    regs->sp - guard >= REX_STACK_SIZE + PAGE_SIZE ||
 		    !redirect(regs, level, REX_ABORT_STACK, false))
 			return false;
@@ -678,7 +745,7 @@ bool rex_trap(struct pt_regs *regs)
 	unsigned int level = interrupt_context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 
-	if (!lv->busy || lv->leaving || !on_level_stack(level, regs->sp) ||
+	if (!level_busy(lv) || lv->leaving || !on_level_stack(level, regs->sp) ||
 	    !in_prog_text(lv, regs->ip))
 		return false;
 	lv->trap_cfi = decode_kcfi(regs, &lv->trap_target, &lv->trap_type);
@@ -687,18 +754,22 @@ bool rex_trap(struct pt_regs *regs)
 
 /*
  * Termination.  Every run has a budget (sysctl kernel.rex_budget_ms).  While
- * Rex programs are loaded each CPU runs a watchdog timer at half the budget
- * that checks its own CPU (a program it interrupted) and, through an NMI,
- * every other online CPU (a program that runs with interrupts disabled):
- * however many CPUs are stuck with interrupts disabled, any CPU that is not
- * stops the others.  Rex itself never disables interrupts while a program
- * runs (its spin locks leave them on), so a program runs with interrupts
- * disabled only in hardirq context.  The CPU that finds a program past its
- * budget marks it expired and, if the program is running its own text,
- * makes it resume in the exit path.  If it is in a helper or other kernel
- * code, the helper gates stop it at its next helper call, and the next
- * check tries again.  Programs in NMI context cannot be interrupted by the
- * NMI; the helper gates check their budget at every call.
+ * Rex programs are loaded each CPU runs a watchdog timer every quarter of
+ * the budget that checks its own CPU (a program it interrupted) and,
+ * through an NMI, every other online CPU (a program that runs with
+ * interrupts disabled): however many CPUs are stuck with interrupts
+ * disabled, any CPU that is not stops the others.  A check charges a run
+ * from its stamp (run_time()), which is at most one period after its
+ * start: a program with interrupts enabled is stopped within two periods,
+ * half a budget, after its budget.  Rex itself never disables interrupts
+ * while a program runs (its spin locks leave them on), so a program runs
+ * with interrupts disabled only in hardirq context.  The CPU that finds a
+ * program past its budget marks it expired and, if the program is running
+ * its own text, makes it resume in the exit path.  If it is in a helper or
+ * other kernel code, the helper gates stop it at its next helper call, and
+ * the next check tries again.  Programs in NMI context cannot be
+ * interrupted by the NMI; the helper gates check their budget at every
+ * call.
  *
  * The timers follow CPU hotplug: a CPU going offline cancels its own, so
  * that it is not migrated to another CPU, and starts it again when it
@@ -709,15 +780,15 @@ static DEFINE_PER_CPU(struct hrtimer, rex_watchdog);
 /* An NMI was sent to this CPU for a program past its budget. */
 static DEFINE_PER_CPU(atomic_t, rex_kick);
 
-static bool expired(const struct rex_level *lv, u64 now)
+static bool expired(struct rex_level *lv, u64 now)
 {
 	return over(lv, now, budget_ns());
 }
 
-/* How often the watchdog timers run: every half budget, at most every ms. */
+/* How often the watchdog timers run: every quarter budget, at most every ms. */
 static ktime_t watchdog_period(void)
 {
-	return ns_to_ktime(max(budget_ns() / 2, NSEC_PER_MSEC));
+	return ns_to_ktime(max(budget_ns() / 4, NSEC_PER_MSEC));
 }
 
 /*

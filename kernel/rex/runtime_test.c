@@ -387,24 +387,71 @@ static void rr_on_stack(struct kunit *test)
 	}
 }
 
-/* Past the budget: busy, not being left, and more than @budget since start. */
+/*
+ * Past the budget: busy, not being left, and at least @budget since the
+ * stamp of this run, less its credit.
+ */
 static void rr_over(struct kunit *test)
 {
 	struct rex_level *lv = kunit_kzalloc(test, sizeof(*lv), GFP_KERNEL);
-	const u64 budget = 1000, start = 5000;
+	const u64 unit = 1ULL << REX_SEEN_SHIFT, budget = 10 * unit;
+	const u64 seen = 1000 * unit;
+	u64 before, after;
+	s32 early, late;
 
 	KUNIT_ASSERT_NOT_NULL(test, lv);
-	lv->start = start;
-	KUNIT_EXPECT_FALSE(test, over(lv, start + 10 * budget, budget));
-	lv->busy = true;
-	KUNIT_EXPECT_FALSE(test, over(lv, start, budget));
-	KUNIT_EXPECT_FALSE(test, over(lv, start + budget, budget));
-	KUNIT_EXPECT_TRUE(test, over(lv, start + budget + 1, budget));
-	/* A clock read before the program started. */
-	KUNIT_EXPECT_FALSE(test, over(lv, start - 1, budget));
+	/* Idle: a stamp of its last run is no run time, and none is made. */
+	lv->run = 2;
+	lv->seen = seen_stamp(1, seen);
+	KUNIT_EXPECT_EQ(test, run_time(lv, seen + 10 * budget), 0ULL);
+	KUNIT_EXPECT_FALSE(test, over(lv, seen + 10 * budget, budget));
+	KUNIT_EXPECT_EQ(test, lv->seen, seen_stamp(1, seen));
+
+	/* Running, found at @seen: charged from the next unit on. */
+	lv->run = 3;
+	lv->seen = seen_stamp(3, seen);
+	KUNIT_EXPECT_FALSE(test, over(lv, seen, budget));
+	KUNIT_EXPECT_FALSE(test, over(lv, seen + budget, budget));
+	KUNIT_EXPECT_EQ(test, run_time(lv, seen + budget + unit), budget);
+	KUNIT_EXPECT_TRUE(test, over(lv, seen + budget + unit, budget));
+	/* A clock read before the stamp. */
+	KUNIT_EXPECT_FALSE(test, over(lv, seen - unit, budget));
 	KUNIT_EXPECT_FALSE(test, over(lv, 0, budget));
+	/* Time credited for programs that interrupted it. */
+	lv->credit = 3 * unit;
+	KUNIT_EXPECT_FALSE(test, over(lv, seen + budget + 3 * unit, budget));
+	KUNIT_EXPECT_TRUE(test, over(lv, seen + budget + 4 * unit, budget));
+	lv->credit = 100 * budget;
+	KUNIT_EXPECT_EQ(test, run_time(lv, seen + budget + 5 * unit), 0ULL);
+	lv->credit = 0;
 	lv->leaving = true;
-	KUNIT_EXPECT_FALSE(test, over(lv, start + 10 * budget, budget));
+	KUNIT_EXPECT_FALSE(test, over(lv, seen + 10 * budget, budget));
+	lv->leaving = false;
+
+	/*
+	 * The stamp of an earlier run is no stamp of this one: the first
+	 * check stamps it now, with a time not before the check, and
+	 * charges nothing yet.
+	 */
+	lv->run = 5;
+	lv->seen = seen_stamp(3, seen);
+	before = ktime_get_mono_fast_ns();
+	KUNIT_EXPECT_FALSE(test, over(lv, seen + 10 * budget, budget));
+	after = ktime_get_mono_fast_ns();
+	KUNIT_EXPECT_EQ(test, lv->seen >> 32, 5ULL);
+	/* In stamp units, which wrap: after @before, at most a unit after @after. */
+	early = (u32)lv->seen - (u32)(before >> REX_SEEN_SHIFT);
+	late = (u32)(after >> REX_SEEN_SHIFT) + 1 - (u32)lv->seen;
+	KUNIT_EXPECT_GT(test, early, 0);
+	KUNIT_EXPECT_GE(test, late, 0);
+	/*
+	 * Nor is 0, which every run starts with, whatever its number: a
+	 * stamp keeps 32 bits of it, and runs are odd.
+	 */
+	lv->run = 5 + (1ULL << 32);
+	lv->seen = 0;
+	KUNIT_EXPECT_FALSE(test, over(lv, seen + 10 * budget, budget));
+	KUNIT_EXPECT_EQ(test, lv->seen >> 32, 5ULL);
 }
 
 /* Frees the per-CPU statistics of @data, a struct bpf_prog. */
@@ -439,12 +486,12 @@ static void rr_run_busy(struct kunit *test)
 	prog->type = BPF_PROG_TYPE_SCHED_CLS;
 
 	lv = rr_get(st);
-	lv->busy = true;
+	lv->run = 1;
 	lv->prog = other;
 	lv->ctx = &ctx;
 	lv->nr_res = 1;
 	limit_before = this_cpu_read(rex_stack_limit);
-	ret = rex_run(prog, NULL);
+	ret = rex_run(NULL, prog->insnsi);
 	limit_after = this_cpu_read(rex_stack_limit);
 	after = *lv;
 	cpu = smp_processor_id();
@@ -453,7 +500,7 @@ static void rr_run_busy(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, ret, (unsigned int)TC_ACT_SHOT);
 	KUNIT_EXPECT_EQ(test, misses, 1ULL);
-	KUNIT_EXPECT_TRUE(test, after.busy);
+	KUNIT_EXPECT_EQ(test, after.run, 1UL);
 	KUNIT_EXPECT_PTR_EQ(test, after.prog, (const struct bpf_prog *)other);
 	KUNIT_EXPECT_PTR_EQ(test, after.ctx, (const void *)&ctx);
 	KUNIT_EXPECT_EQ(test, after.nr_res, 1U);
@@ -483,8 +530,9 @@ static void rr_default_ret(struct kunit *test)
  */
 static void rr_credit(struct kunit *test)
 {
+	const u64 unit = 1ULL << REX_SEEN_SHIFT, ran = 5 * unit;
 	struct rr_state *st = test->priv;
-	u64 budget = budget_ns(), now, ran = 100;
+	u64 budget = budget_ns(), now;
 	bool any[REX_STACK_LEVELS + 1];
 	struct rex_level *after;
 	struct bpf_prog *prog;
@@ -509,15 +557,18 @@ static void rr_credit(struct kunit *test)
 
 		lv->prog = prog;
 		lv->expired = true;
+		lv->run = 2 * i + 1;
 	}
-	/* Task: far past the budget; softirq: idle; hardirq: just past it. */
-	this_cpu_ptr(&rex_levels[0])->busy = true;
-	this_cpu_ptr(&rex_levels[0])->start = now - budget - 1000;
-	this_cpu_ptr(&rex_levels[1])->start = now - budget - 1000;
-	this_cpu_ptr(&rex_levels[2])->busy = true;
-	this_cpu_ptr(&rex_levels[2])->start = now - budget - 10;
-	this_cpu_ptr(&rex_levels[3])->busy = true;
-	this_cpu_ptr(&rex_levels[3])->start = now - 50;
+	/*
+	 * Task: far past the budget; softirq: idle; hardirq: just past it,
+	 * by less than the NMI level ran.
+	 */
+	this_cpu_ptr(&rex_levels[0])->seen = seen_stamp(1, now - budget - 100 * unit);
+	this_cpu_ptr(&rex_levels[1])->run = 4;
+	this_cpu_ptr(&rex_levels[1])->seen = seen_stamp(3, now - budget - 100 * unit);
+	this_cpu_ptr(&rex_levels[2])->seen = seen_stamp(5, now - budget - 3 * unit);
+	this_cpu_ptr(&rex_levels[2])->credit = unit;
+	this_cpu_ptr(&rex_levels[3])->seen = seen_stamp(7, now - 50 * unit);
 	for (i = 0; i <= REX_STACK_LEVELS; i++)
 		any[i] = interrupted_any(i);
 	/* The NMI level ran for @ran ns. */
@@ -533,16 +584,19 @@ static void rr_credit(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, any[3]);
 	KUNIT_EXPECT_TRUE(test, any[4]);
 
-	KUNIT_EXPECT_EQ(test, after[0].start, now - budget - 1000 + ran);
+	KUNIT_EXPECT_EQ(test, after[0].credit, ran);
 	KUNIT_EXPECT_TRUE(test, after[0].expired);
 	/* An idle level has no program to credit. */
-	KUNIT_EXPECT_EQ(test, after[1].start, now - budget - 1000);
+	KUNIT_EXPECT_EQ(test, after[1].credit, 0ULL);
 	KUNIT_EXPECT_TRUE(test, after[1].expired);
-	KUNIT_EXPECT_EQ(test, after[2].start, now - budget - 10 + ran);
+	KUNIT_EXPECT_EQ(test, after[2].credit, unit + ran);
 	KUNIT_EXPECT_FALSE(test, after[2].expired);
 	/* The level that ran is not credited with its own time. */
-	KUNIT_EXPECT_EQ(test, after[3].start, now - 50);
+	KUNIT_EXPECT_EQ(test, after[3].credit, 0ULL);
 	KUNIT_EXPECT_TRUE(test, after[3].expired);
+	/* Stamps are left as they were. */
+	KUNIT_EXPECT_EQ(test, after[0].seen, seen_stamp(1, now - budget - 100 * unit));
+	KUNIT_EXPECT_EQ(test, after[2].seen, seen_stamp(5, now - budget - 3 * unit));
 }
 
 /* Only the levels below the interrupting one are interrupted. */
@@ -553,11 +607,11 @@ static void rr_interrupted_any(struct kunit *test)
 	unsigned int i;
 
 	rr_get(st);
-	this_cpu_ptr(&rex_levels[0])->busy = true;
+	this_cpu_ptr(&rex_levels[0])->run = 1;
 	for (i = 0; i < REX_STACK_LEVELS; i++)
 		task[i] = interrupted_any(i);
-	this_cpu_ptr(&rex_levels[0])->busy = false;
-	this_cpu_ptr(&rex_levels[2])->busy = true;
+	this_cpu_ptr(&rex_levels[0])->run = 2;
+	this_cpu_ptr(&rex_levels[2])->run = 3;
 	for (i = 0; i < REX_STACK_LEVELS; i++)
 		hardirq[i] = interrupted_any(i);
 	rr_put(st);
@@ -572,7 +626,7 @@ static void rr_interrupted_any(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, hardirq[3]);
 }
 
-/* Watchdog timers run every half budget, at most every millisecond. */
+/* Watchdog timers run every quarter budget, at most every millisecond. */
 static void rr_watchdog_period(struct kunit *test)
 {
 	unsigned int saved = READ_ONCE(rex_budget_ms);
@@ -589,9 +643,9 @@ static void rr_watchdog_period(struct kunit *test)
 	WRITE_ONCE(rex_budget_ms, saved);
 
 	KUNIT_EXPECT_EQ(test, p1, (s64)NSEC_PER_MSEC);
-	KUNIT_EXPECT_EQ(test, p3, (s64)(3 * NSEC_PER_MSEC / 2));
-	KUNIT_EXPECT_EQ(test, p100, (s64)(50 * NSEC_PER_MSEC));
-	KUNIT_EXPECT_EQ(test, p1000, (s64)(500 * NSEC_PER_MSEC));
+	KUNIT_EXPECT_EQ(test, p3, (s64)NSEC_PER_MSEC);
+	KUNIT_EXPECT_EQ(test, p100, (s64)(25 * NSEC_PER_MSEC));
+	KUNIT_EXPECT_EQ(test, p1000, (s64)(250 * NSEC_PER_MSEC));
 }
 
 static struct kunit_case rex_levels_test_cases[] = {

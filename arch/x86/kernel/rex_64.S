@@ -12,7 +12,7 @@
 /*
  * void rex_arch_unwind(unsigned long *tos, unsigned long bp, unsigned int ret)
  *
- * Return from the rex_enter() that rex_arch_call() started on the Rex
+ * Return from the program entry that rex_arch_call() called on the Rex
  * stack whose top word is @tos, with @ret as its return value: the call
  * left its return address right below @tos, and @bp is the frame pointer
  * rex_arch_call() saved.  Whatever the program left on the Rex stack is
@@ -33,7 +33,7 @@ SYM_FUNC_END(rex_arch_unwind)
  * fault or an NMI resume here, with the stack pointer right below the top
  * word of its Rex stack, where the return address into rex_arch_call()
  * is, the frame pointer rex_arch_call() saved, and the reason in %edi.  So
- * this looks like rex_enter() to the unwinders, and calls
+ * this looks like the program's entry to the unwinders, and calls
  * rex_fault_exit(), which never returns.
  */
 SYM_FUNC_START(rex_arch_fault)
@@ -98,36 +98,3 @@ SYM_FUNC_START(rex_arch_ret)
 	ret
 	int3
 SYM_FUNC_END(rex_arch_ret)
-
-/*
- * unsigned int rex_arch_enter(const void *entry, const void *ctx)
- *
- * Call the entry of a program with its context.  With kCFI, first check,
- * as a kCFI call site does, that the entry carries the type hash of the
- * entry type (rex_entry_hash), which the loader checked when it loaded the
- * image: a call through a corrupted entry pointer traps here, and is
- * reported as a CFI failure.  The check is written out rather than left to
- * the compiler: the compiler would read the hash where the kernel's own
- * function padding puts it, and under FineIBT the kernel rewrites its own
- * kCFI call sites to call a FineIBT preamble, which images, never patched,
- * do not have.  This site has neither shape, so it is left alone.
- */
-SYM_FUNC_START(rex_arch_enter)
-	FRAME_BEGIN
-	movq	%rdi, %r11
-	movq	%rsi, %rdi
-#ifdef CONFIG_CFI
-	movl	rex_entry_hash(%rip), %r10d
-	cmpl	%r10d, -4(%r11)
-	je	.Lrex_entry_typed
-.Lrex_entry_trap:
-	ud2
-	.pushsection .kcfi_traps, "ao", @progbits, .text
-	.long	.Lrex_entry_trap - .
-	.popsection
-.Lrex_entry_typed:
-#endif
-	CALL_NOSPEC r11
-	FRAME_END
-	RET
-SYM_FUNC_END(rex_arch_enter)

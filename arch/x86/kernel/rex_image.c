@@ -24,7 +24,7 @@
  * alternatives already turned into what this CPU needs.
  *
  * The one call the other way, from the kernel into an image's entry, is
- * rex_arch_enter().  With kCFI it checks the entry's type hash, which every
+ * rex_arch_call().  With kCFI it checks the entry's type hash, which every
  * entry must carry: entries all have the type unsigned int (const void *ctx).
  */
 
@@ -41,7 +41,7 @@
 
 /*
  * The kCFI type hash of the entry type, unsigned int (const void *ctx), in
- * front of every image's entry (rex_arch_entry_typed()); rex_arch_enter()
+ * front of every image's entry (rex_arch_entry_typed()); rex_arch_call()
  * checks it at every call.  It is the hash the compiler computes, from a
  * declaration of that type that nothing defines: the kernel may rehash its
  * own functions and call sites at boot (cfi_rehash()), images keep theirs.

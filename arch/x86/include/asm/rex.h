@@ -21,6 +21,7 @@ struct stack_info;
 #include <asm/apic.h>
 #include <asm/asm.h>
 #include <asm/irq_vectors.h>
+#include <asm/nospec-branch.h>
 #include <asm/nmi.h>
 #include <asm/page.h>
 #include <asm/ptrace.h>
@@ -81,7 +82,6 @@ static __always_inline bool in_rex_stack(unsigned long *stack, struct stack_info
 	return false;
 }
 
-unsigned int rex_enter(void);
 void __noreturn rex_fault_exit(unsigned int reason);
 void __noreturn rex_arch_unwind(unsigned long *tos, unsigned long bp, unsigned int ret);
 void rex_arch_fault(void);
@@ -96,7 +96,6 @@ bool rex_trap(struct pt_regs *regs);
 
 extern u32 rex_entry_hash;
 
-unsigned int rex_arch_enter(const void *entry, const void *ctx);
 bool rex_arch_entry_typed(const u8 *entry, u64 room, u32 *hash);
 void rex_arch_ret(void);
 int rex_arch_import(const char *name, u64 *addr, bool *rethunk);
@@ -105,13 +104,40 @@ u64 rex_arch_plt_got(const u8 *entry, u64 vaddr);
 int rex_arch_plt_bind(u8 *entry, u64 target);
 
 /*
- * Call rex_enter() on the Rex stack whose top word is @tos.  The frame
- * pointer is saved in *@bp for rex_arch_unwind(), which can leave
- * rex_enter() from anywhere below it as if it had returned: the registers
- * the callee would have had to preserve are declared clobbered, so nothing
- * but the stack and frame pointers needs restoring.
+ * With kCFI, the check a kCFI call site makes, written out: that the entry
+ * carries the type hash of the entry type (rex_entry_hash), which the
+ * loader checked when it loaded the image.  A call through a corrupted
+ * entry pointer traps here and is reported as a CFI failure.  The
+ * compiler's own check would read the hash where the kernel's function
+ * padding puts it, and under FineIBT the kernel rewrites its own kCFI call
+ * sites to call a FineIBT preamble, which images, never patched, do not
+ * have; this site has neither shape, so it is left alone.
  */
-static __always_inline unsigned int rex_arch_call(unsigned long *tos, unsigned long *bp)
+#ifdef CONFIG_CFI
+#define REX_ARCH_CHECK_ENTRY						\
+	"movl	rex_entry_hash(%%rip), %%r10d\n"			\
+	"cmpl	%%r10d, -4(%[thunk_target])\n"				\
+	"je	2f\n"							\
+	"1:	ud2\n"							\
+	".pushsection .kcfi_traps, \"ao\", @progbits, .text\n"		\
+	".long	1b - .\n"						\
+	".popsection\n"							\
+	"2:\n"
+#else
+#define REX_ARCH_CHECK_ENTRY ""
+#endif
+
+/*
+ * Call the program entry @entry with @ctx on the Rex stack whose top word
+ * is @tos, through the retpoline thunk where the kernel uses them, after
+ * the kCFI check where it has kCFI.  The frame pointer is saved in *@bp
+ * for rex_arch_unwind(), which can leave the entry from anywhere below it
+ * as if it had returned: the registers the callee would have had to
+ * preserve are declared clobbered, so nothing but the stack and frame
+ * pointers needs restoring.
+ */
+static __always_inline unsigned int rex_arch_call(unsigned long *tos, unsigned long *bp,
+						  const void *entry, const void *ctx)
 {
 	register unsigned long *stack asm("r11") = tos;
 	unsigned int ret;
@@ -119,19 +145,21 @@ static __always_inline unsigned int rex_arch_call(unsigned long *tos, unsigned l
 	asm volatile("movq	%%rbp, (%[bp])\n"
 		     "movq	%%rsp, (%[tos])\n"
 		     "movq	%[tos], %%rsp\n"
-		     "1: call %c[fn]\n"
-		     ANNOTATE_REACHABLE(1b) "\n"
+		     REX_ARCH_CHECK_ENTRY
+		     "3: " CALL_NOSPEC
+		     ANNOTATE_REACHABLE(3b) "\n"
 		     "popq	%%rsp\n"
-		     : "=a" (ret), [tos] "+r" (stack), ASM_CALL_CONSTRAINT
-		     : [fn] "i" (rex_enter), [bp] "r" (bp)
-		     : "cc", "rbx", "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10",
+		     : "=a" (ret), [tos] "+r" (stack), [thunk_target] "+S" (entry),
+		       "+D" (ctx), ASM_CALL_CONSTRAINT
+		     : [bp] "r" (bp)
+		     : "cc", "rbx", "rcx", "rdx", "r8", "r9", "r10",
 		       "r12", "r13", "r14", "r15", "memory");
 	return ret;
 }
 
 /*
  * Make the program interrupted with @regs resume in rex_arch_fault(), which
- * calls rex_fault_exit(@reason) as if rex_enter() had been called by
+ * calls rex_fault_exit(@reason) as if the entry had been called by
  * rex_arch_call() on the Rex stack whose top word is @tos: the return
  * address rex_arch_call() pushed is right below @tos and @bp is the frame
  * pointer it saved.  Everything the program left on the stack is abandoned.

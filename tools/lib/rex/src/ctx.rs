@@ -249,6 +249,7 @@ impl Xdp {
         Self { buff: raw }
     }
 
+    #[inline]
     fn range(&self) -> (*mut u8, usize) {
         // SAFETY: buff is valid for the run; data..data_end is the packet.
         unsafe {
@@ -258,6 +259,7 @@ impl Xdp {
     }
 
     /// The packet's bytes.
+    #[inline]
     pub fn data(&self) -> &[u8] {
         let (p, len) = self.range();
         // SAFETY: p..p+len is the packet, the program's until it returns.
@@ -265,6 +267,7 @@ impl Xdp {
     }
 
     /// The packet's bytes, writable.
+    #[inline]
     pub fn data_mut(&mut self) -> &mut [u8] {
         let (p, len) = self.range();
         // SAFETY: as for data(); self is borrowed mutably.
@@ -272,21 +275,25 @@ impl Xdp {
     }
 
     /// The packet's length.
+    #[inline]
     pub fn len(&self) -> usize {
         self.range().1
     }
 
     /// Is the packet empty?
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// A header of type `T` at byte `offset`, if the packet is long enough.
+    #[inline]
     pub fn header<T: Pod>(&self, offset: usize) -> Option<T> {
         pod::read(self.data().get(offset..)?)
     }
 
     /// Write the header `h` at byte `offset`; false if it does not fit.
+    #[inline]
     pub fn set_header<T: Pod>(&mut self, offset: usize, h: &T) -> bool {
         match self.data_mut().get_mut(offset..) {
             Some(b) => pod::write(b, h),
@@ -396,6 +403,7 @@ impl EthHdr {
     pub const LEN: usize = 14;
 
     /// The EtherType.
+    #[inline]
     pub fn proto(&self) -> u16 {
         u16::from_be_bytes(self.proto_be)
     }
@@ -437,11 +445,13 @@ impl Ipv4Hdr {
     pub const UDP: u8 = 17;
 
     /// The header's length in bytes, options included.
+    #[inline]
     pub fn len(&self) -> usize {
         ((self.version_ihl & 0xf) as usize) * 4
     }
 
     /// Is the header length field zero?
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -478,6 +488,7 @@ crate::pod! {
 
 impl UdpHdr {
     /// The destination port.
+    #[inline]
     pub fn dest_port(&self) -> u16 {
         u16::from_be_bytes(self.dest)
     }

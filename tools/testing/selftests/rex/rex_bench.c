@@ -1,14 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rex benchmark, run by "make bench" in the test VM: what the Rex runtime
- * costs, side by side with eBPF in the same boot where eBPF has a
- * counterpart.
+ * Rex benchmark, run by "make bench" in the test VM: what Rex costs, side
+ * by side with eBPF in the same boot.  The eBPF programs are C, built with
+ * clang -target bpf and loaded with libbpf (progs/bench.bpf.c); each has a
+ * Rex counterpart in C (progs/bench.c) and in safe Rust
+ * (rust/rust_bench.rs).
  *
- *  - dispatch: the smallest XDP program, Rex and eBPF, run by
- *    BPF_PROG_TEST_RUN (the dispatcher, stack switch and entry state);
+ *  - dispatch: the smallest XDP program, run by BPF_PROG_TEST_RUN (for
+ *    Rex, the dispatcher: level, stack switch, entry state);
+ *  - tracepoint: the smallest tracepoint program on raw_syscalls:sys_enter,
+ *    hit by a loop of getppid() system calls: the cost per system call,
+ *    and per event (less the same loop with no program);
  *  - helper call: an XDP program that counts in an array map through
  *    bpf_map_lookup_elem() (Rex: through the helper gate and wrapper;
  *    eBPF: the JIT inlines the array lookup);
+ *  - map-lookup loop: an XDP program that sums the LOOP_N entries of an
+ *    array map, a lookup each, and stores the sum (the outputs of all
+ *    three are compared);
+ *  - flows: an XDP program that counts the packets and bytes of each UDP
+ *    flow in a hash map keyed by its 5-tuple, run over the frames of
+ *    FLOWS flows in turn: a lookup and an update of the flow's entry per
+ *    packet, an insert for the first (the counts of all three are
+ *    compared);
  *  - stack checks: a Rex program that makes 8 function calls, and the
  *    smallest XDP program, built with and without the stack check at
  *    every function entry;
@@ -19,16 +32,19 @@
  *    watchdog timer of its CPU) and disabled (inside a spin lock, stopped by
  *    an NMI from the other CPU).
  *
- * Times are the kernel's own BPF_PROG_TEST_RUN averages (ns per run),
- * medians of 7 rounds that alternate the two programs compared.  With
+ * Times are the kernel's own BPF_PROG_TEST_RUN averages (ns per run), or,
+ * for the tracepoint, the loop's CLOCK_MONOTONIC time per system call:
+ * medians of 7 rounds that alternate the programs compared.  With
  * --clock=icount (make bench's second boot, QEMU -icount shift=0) the
  * guest's clock advances one ns per executed instruction, and the same
- * figures are guest instructions per run: they do not move with the
- * host's load.  Every line names its unit.  Not a test: it is installed
- * with the selftests but not run by them.
+ * figures are guest instructions per run: they do not move with the host's
+ * load.  Every line names its unit.  Not a test: it is installed with the
+ * selftests but not run by them.
  */
 
 #include <stdlib.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #define REX_NO_HARNESS
 #include "rex_test.h"
@@ -37,55 +53,48 @@
 REX_IMAGE(bench);
 REX_IMAGE(bench_nocheck);
 REX_IMAGE(xdp_panic);
+REX_IMAGE(rust_bench);
+REX_TEXT(bench_bpf, "bench.bpf.o");
 
 #define ROUNDS		7
 #define REPEAT		100000
+#define SYSCALLS	20000
 #define BUDGET_MS	10
+#define LOOP_N		64
+#define MAX_PROGS	3
+#define FLOWS		64
+#define FRAME		64
 
 /* "ns" (wall clock), or "insns" under --clock=icount. */
 static const char *unit = "ns";
 
-/* eBPF: count in the array map @map_fd, return XDP_PASS. */
-static int ebpf_lookup_load(int map_fd)
-{
-	struct bpf_insn insns[] = {
-		/* *(u32 *)(r10 - 4) = 0 */
-		{ .code = BPF_ST | BPF_MEM | BPF_W, .dst_reg = BPF_REG_10, .off = -4 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_2,
-		  .src_reg = BPF_REG_10 },
-		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_2, .imm = -4 },
-		/* r1 = map */
-		{ .code = BPF_LD | BPF_DW | BPF_IMM, .dst_reg = BPF_REG_1,
-		  .src_reg = BPF_PSEUDO_MAP_FD, .imm = map_fd },
-		{ 0 },
-		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_map_lookup_elem },
-		{ .code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = BPF_REG_0, .off = 2 },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_1, .imm = 1 },
-		{ .code = BPF_STX | BPF_ATOMIC | BPF_DW, .dst_reg = BPF_REG_0,
-		  .src_reg = BPF_REG_1, .imm = BPF_ADD },
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
-		{ .code = BPF_JMP | BPF_EXIT },
-	};
-	union bpf_attr attr;
+/*
+ * The programs of one case: eBPF first, then Rex in C, then Rex in Rust;
+ * one round of the case for one program: ns per run, or NULL for REPEAT
+ * runs on a 64-byte frame.
+ */
+struct contest {
+	const char *what;
+	int n;
+	const char *names[MAX_PROGS];
+	int fds[MAX_PROGS];
+	unsigned long long (*round)(int fd);
+};
 
-	memset(&attr, 0, sizeof(attr));
-	attr.prog_type = BPF_PROG_TYPE_XDP;
-	attr.insns = ptr_to_u64(insns);
-	attr.insn_cnt = ARRAY_SIZE(insns);
-	attr.license = ptr_to_u64("GPL");
-	return sys_bpf(BPF_PROG_LOAD, &attr);
-}
+/* The eBPF object, and the Rex ones in C and (if built) in Rust. */
+static struct bpf_object *ebpf;
+static struct rex_object *rex_c, *rex_rust;
 
-/* Average ns per run of @fd over @repeat runs, or exit. */
-static unsigned long long test_run(int fd, unsigned int repeat, unsigned int *retval)
+/* Average ns per run of @fd on @frame over @repeat runs, or exit. */
+static unsigned long long test_run_frame(int fd, const unsigned char *frame, unsigned int repeat,
+					 unsigned int *retval)
 {
-	unsigned char frame[64] = { [12] = 0x08 };
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.test.prog_fd = fd;
 	attr.test.data_in = ptr_to_u64(frame);
-	attr.test.data_size_in = sizeof(frame);
+	attr.test.data_size_in = FRAME;
 	attr.test.repeat = repeat;
 	if (sys_bpf(BPF_PROG_TEST_RUN, &attr)) {
 		perror("BPF_PROG_TEST_RUN");
@@ -94,6 +103,14 @@ static unsigned long long test_run(int fd, unsigned int repeat, unsigned int *re
 	if (retval)
 		*retval = attr.test.retval;
 	return attr.test.duration;
+}
+
+/* Average ns per run of @fd over @repeat runs on an IPv4 frame, or exit. */
+static unsigned long long test_run(int fd, unsigned int repeat, unsigned int *retval)
+{
+	static const unsigned char frame[FRAME] = { [12] = 0x08 };
+
+	return test_run_frame(fd, frame, repeat, retval);
 }
 
 static int cmp(const void *a, const void *b)
@@ -109,22 +126,190 @@ static unsigned long long median(unsigned long long *v, int n)
 	return v[n / 2];
 }
 
-/* Median ns per run of @a and @b, measured in alternating rounds. */
-static void side_by_side(const char *what, const char *a_name, int a, const char *b_name, int b)
+/*
+ * A result for the results file: "make bench" collects these lines from
+ * the serial log into bench.csv (clock,case,program,value,unit) and leaves
+ * them out of the table it shows.
+ */
+static void csv(const char *what, const char *name, unsigned long long v, const char *u)
 {
-	unsigned long long ta[ROUNDS], tb[ROUNDS], ma, mb;
+	printf("REX-BENCH-CSV,%s,%s,%s,%llu,%s\n",
+	       strcmp(unit, "ns") ? "icount" : "wall", what, name, v, u);
+}
+
+/* Print @n figures of @c, each but the first with its ratio to the first. */
+static void print_row(const char *what, int n, const char *const *names,
+		      const unsigned long long *m)
+{
 	int i;
 
-	test_run(a, REPEAT, NULL);	/* warm up */
-	test_run(b, REPEAT, NULL);
-	for (i = 0; i < ROUNDS; i++) {
-		ta[i] = test_run(a, REPEAT, NULL);
-		tb[i] = test_run(b, REPEAT, NULL);
+	printf("%-36s", what);
+	for (i = 0; i < n; i++) {
+		printf("  %-8s %6llu %-5s", names[i], m[i], unit);
+		if (i)
+			printf(" x%.2f", m[0] ? (double)m[i] / m[0] : 0.0);
 	}
-	ma = median(ta, ROUNDS);
-	mb = median(tb, ROUNDS);
-	printf("%-34s %-5s %6llu %-5s  %-5s %6llu %-5s  ratio %.2f\n", what, a_name, ma, unit,
-	       b_name, mb, unit, ma ? (double)mb / ma : 0.0);
+	printf("\n");
+	for (i = 0; i < n; i++)
+		csv(what, names[i], m[i], unit);
+}
+
+/* Median ns per run of each program of @c, measured in alternating rounds. */
+static void side_by_side(const struct contest *c)
+{
+	unsigned long long t[MAX_PROGS][ROUNDS], m[MAX_PROGS];
+	int i, r;
+
+	for (i = 0; i < c->n; i++)	/* warm up */
+		c->round ? c->round(c->fds[i]) : test_run(c->fds[i], REPEAT, NULL);
+	for (r = 0; r < ROUNDS; r++)
+		for (i = 0; i < c->n; i++)
+			t[i][r] = c->round ? c->round(c->fds[i]) :
+				  test_run(c->fds[i], REPEAT, NULL);
+	for (i = 0; i < c->n; i++)
+		m[i] = median(t[i], ROUNDS);
+	print_row(c->what, c->n, c->names, m);
+}
+
+static int ebpf_fd(const char *name)
+{
+	struct bpf_program *prog = bpf_object__find_program_by_name(ebpf, name);
+
+	return prog ? bpf_program__fd(prog) : -1;
+}
+
+/*
+ * A case with the eBPF program @bpf, the Rex one in C @c and the Rex one
+ * in Rust @rust, if the Rust programs were built.
+ */
+static struct contest contest(const char *what, const char *bpf, const char *c, const char *rust)
+{
+	struct contest k = { .what = what, .n = 2, .names = { "eBPF", "Rex C" } };
+
+	k.fds[0] = ebpf_fd(bpf);
+	k.fds[1] = rex_object__find_prog_fd_by_name(rex_c, c);
+	if (rex_rust) {
+		k.names[k.n] = "Rex Rust";
+		k.fds[k.n++] = rex_object__find_prog_fd_by_name(rex_rust, rust);
+	}
+	for (int i = 0; i < k.n; i++)
+		if (k.fds[i] < 0) {
+			fprintf(stderr, "%s: no program %d\n", what, i);
+			exit(1);
+		}
+	return k;
+}
+
+/* ns (or instructions) per getppid() system call, over SYSCALLS calls. */
+static unsigned long long syscall_loop(void)
+{
+	struct timespec a, b;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < SYSCALLS; i++)
+		syscall(__NR_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return ((b.tv_sec - a.tv_sec) * 1000000000ULL + b.tv_nsec - a.tv_nsec) / SYSCALLS;
+}
+
+/* Attach program @i of the tracepoint case (0: eBPF); detach with @i < 0. */
+static void tp_attach(int i)
+{
+	static const char *const rex_names[] = { NULL, "rex_bench_tp", "rex_rust_tp" };
+	static struct bpf_link *bpf_link;
+	static struct rex_link *rex_link;
+
+	if (i < 0) {
+		bpf_link__destroy(bpf_link);
+		bpf_link = NULL;
+		if (rex_link)
+			rex_link__destroy(rex_link);
+		rex_link = NULL;
+		return;
+	}
+	if (!i) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(ebpf, "bpf_bench_tp");
+
+		bpf_link = bpf_program__attach_tracepoint(prog, "raw_syscalls", "sys_enter");
+	} else {
+		struct rex_program *prog =
+			rex_object__find_program_by_name(i == 1 ? rex_c : rex_rust, rex_names[i]);
+
+		rex_link = rex_program__attach_tracepoint(prog, "raw_syscalls", "sys_enter");
+	}
+	if (i ? !rex_link : !bpf_link) {
+		fprintf(stderr, "cannot attach the tracepoint program %d\n", i);
+		exit(1);
+	}
+}
+
+/*
+ * The smallest tracepoint program, hit by a loop of system calls: per
+ * system call with each program attached and with none, in alternating
+ * rounds; then per event, less the loop with none.
+ */
+static void tracepoint_case(void)
+{
+	static const char *const names[] = { "none", "eBPF", "Rex C", "Rex Rust" };
+	static const char *const none = "tracepoint: getppid() with no program";
+	unsigned long long t[MAX_PROGS + 1][ROUNDS], m[MAX_PROGS + 1], ev[MAX_PROGS];
+	int n = rex_rust ? 4 : 3, i, r;
+
+	if (!rex_tracefs_dir()) {
+		fprintf(stderr, "no tracefs\n");
+		exit(1);
+	}
+	syscall_loop();
+	for (r = 0; r < ROUNDS; r++)
+		for (i = 0; i < n; i++) {
+			if (i)
+				tp_attach(i - 1);
+			t[i][r] = syscall_loop();
+			if (i)
+				tp_attach(-1);
+		}
+	for (i = 0; i < n; i++)
+		m[i] = median(t[i], ROUNDS);
+	print_row("tracepoint: getppid() + event", n - 1, names + 1, m + 1);
+	for (i = 1; i < n; i++)
+		ev[i - 1] = m[i] > m[0] ? m[i] - m[0] : 0;
+	print_row("tracepoint: per event (less none)", n - 1, names + 1, ev);
+	printf("%-36s  %-8s %6llu %-5s\n", none, "none", m[0], unit);
+	csv(none, "none", m[0], unit);
+}
+
+/* Fill the tables of the loop case; run each program once; compare sums. */
+static void loop_check(const struct contest *c)
+{
+	int tables[MAX_PROGS], outs[MAX_PROGS], i;
+	__u64 want = 0, got;
+	__u32 k;
+
+	tables[0] = bpf_object__find_map_fd_by_name(ebpf, "table");
+	outs[0] = bpf_object__find_map_fd_by_name(ebpf, "out");
+	tables[1] = rex_object__find_map_fd_by_name(rex_c, "table");
+	outs[1] = rex_object__find_map_fd_by_name(rex_c, "out");
+	if (rex_rust) {
+		tables[2] = rex_object__find_map_fd_by_name(rex_rust, "TABLE");
+		outs[2] = rex_object__find_map_fd_by_name(rex_rust, "OUT");
+	}
+	for (k = 0; k < LOOP_N; k++) {
+		__u64 v = (__u64)k * k * 2654435761ULL + 7;
+
+		want += v;
+		for (i = 0; i < c->n; i++)
+			rex_u64_set(tables[i], k, v);
+	}
+	for (i = 0; i < c->n; i++) {
+		test_run(c->fds[i], 1, NULL);
+		got = rex_u64_get(outs[i], 0);
+		if (got != want) {
+			fprintf(stderr, "%s: %s summed %llu, not %llu\n", c->what, c->names[i],
+				(unsigned long long)got, (unsigned long long)want);
+			exit(1);
+		}
+	}
 }
 
 static void set_mode(struct rex_object *obj, __u64 n, __u64 mode)
@@ -155,46 +340,138 @@ static void termination(struct rex_object *obj, __u64 mode, const char *what, in
 		late[i] = ns > BUDGET_MS * 1000000ULL ? ns - BUDGET_MS * 1000000ULL : 0;
 	}
 	qsort(late, runs, sizeof(late[0]), cmp);
-	printf("%-34s budget %d ms, stopped after it: min %.2f ms, median %.2f ms, max %.2f ms%s\n",
+	printf("%-36s  budget %d ms, late by: min %.2f ms, median %.2f ms, max %.2f ms%s\n",
 	       what, BUDGET_MS, late[0] / 1e6, late[runs / 2] / 1e6, late[runs - 1] / 1e6,
 	       strcmp(unit, "ns") ? " (guest time: 1 ms = 1M insns)" : "");
+	csv(what, "min", late[0], "ns");
+	csv(what, "median", late[runs / 2], "ns");
+	csv(what, "max", late[runs - 1], "ns");
+}
+
+/* The UDP frame of flow @i: 10.0.0.<i>:<1000 + i> to 10.0.1.1:53. */
+static void flow_frame(unsigned char *f, unsigned int i)
+{
+	memset(f, 0, FRAME);
+	f[12] = 0x08;			/* IPv4 */
+	f[14] = 0x45;			/* version 4, 20 bytes */
+	f[17] = FRAME - 14;		/* total length */
+	f[22] = 64;			/* TTL */
+	f[23] = 17;			/* UDP */
+	f[26] = 10;			/* source */
+	f[29] = i;
+	f[30] = 10;			/* destination */
+	f[32] = 1;
+	f[33] = 1;
+	f[34] = (1000 + i) >> 8;	/* source port */
+	f[35] = (1000 + i) & 0xff;
+	f[37] = 53;			/* destination port */
+	f[39] = FRAME - 34;		/* UDP length */
+}
+
+/* One round of the flow case: REPEAT runs over the FLOWS flows' frames. */
+static unsigned long long flow_round(int fd)
+{
+	unsigned char frame[FRAME];
+	unsigned long long sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < FLOWS; i++) {
+		flow_frame(frame, i);
+		sum += test_run_frame(fd, frame, REPEAT / FLOWS, NULL);
+	}
+	return sum / FLOWS;
+}
+
+/* Every program counted every flow's packets and bytes, and all the same. */
+static void flow_check(const struct contest *c)
+{
+	static const char *const maps[] = { "flows", "flows", "FLOWS" };
+	unsigned long long want = (ROUNDS + 1) * (REPEAT / FLOWS);
+	unsigned int i, p;
+
+	for (p = 0; p < (unsigned int)c->n; p++) {
+		int fd = !p ? bpf_object__find_map_fd_by_name(ebpf, maps[p]) :
+			 rex_object__find_map_fd_by_name(p == 1 ? rex_c : rex_rust, maps[p]);
+
+		for (i = 0; i < FLOWS; i++) {
+			unsigned char frame[FRAME], key[16] = { 0 };
+			__u64 flow[2] = { 0, 0 };
+
+			flow_frame(frame, i);
+			memcpy(key, frame + 26, 8);		/* addresses */
+			memcpy(key + 8, frame + 34, 4);		/* ports */
+			key[12] = 17;
+			if (rex_map_lookup_elem(fd, key, flow) || flow[0] != want ||
+			    flow[1] != want * FRAME) {
+				fprintf(stderr, "%s: %s: flow %u: %llu packets, %llu bytes\n",
+					c->what, c->names[p], i, (unsigned long long)flow[0],
+					(unsigned long long)flow[1]);
+				exit(1);
+			}
+		}
+	}
+}
+
+/* Two programs compared on one row: @a_name, the reference, and @b_name. */
+static void pair(const char *what, const char *a_name, int a, const char *b_name, int b)
+{
+	struct contest c = { .what = what, .n = 2, .names = { a_name, b_name }, .fds = { a, b } };
+
+	side_by_side(&c);
 }
 
 int main(int argc, char **argv)
 {
-	struct rex_object *bench = REX_TEST_LOAD(bench);
 	struct rex_object *nocheck = REX_TEST_LOAD(bench_nocheck);
 	struct rex_object *faults = REX_TEST_LOAD(xdp_panic);
-	int ebpf_pass = ebpf_xdp_load(), ebpf_lookup, panic_fd, i;
 	unsigned long long normal[ROUNDS], panicking[ROUNDS];
 	unsigned int retval;
-	int budget;
+	struct contest c;
+	int budget, panic_fd, i;
 
-	if (argc > 1 && !strcmp(argv[1], "--clock=icount"))
+	if (argc > 1 && !strcmp(argv[1], "--clock=icount")) {
 		unit = "insns";
-	else if (argc > 1 && strcmp(argv[1], "--clock=wall")) {
+	} else if (argc > 1 && strcmp(argv[1], "--clock=wall")) {
 		fprintf(stderr, "usage: %s [--clock=wall|--clock=icount]\n", argv[0]);
 		return 1;
 	}
-	ebpf_lookup = ebpf_lookup_load(rex_object__find_map_fd_by_name(bench, "counter"));
-	if (ebpf_pass < 0 || ebpf_lookup < 0) {
-		perror("eBPF program load");
+	rex_c = REX_TEST_LOAD(bench);
+	/* Empty when the Rust programs could not be built (rust-status). */
+	if (rust_bench_end - rust_bench_start > 0)
+		rex_rust = REX_TEST_LOAD(rust_bench);
+	ebpf = bpf_object__open_mem(bench_bpf_start, bench_bpf_end - bench_bpf_start, NULL);
+	if (!ebpf || bpf_object__load(ebpf)) {
+		fprintf(stderr, "cannot load the eBPF programs (bench.bpf.o)\n");
 		return 1;
 	}
-	printf("Rex benchmark on Linux, %ld CPUs, %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+	printf("Rex benchmark on Linux, %ld CPUs, %s%s\n", sysconf(_SC_NPROCESSORS_ONLN),
 	       strcmp(unit, "ns") ?
 	       "figures in guest instructions per run (QEMU -icount shift=0)" :
-	       "figures in wall-clock ns per run (QEMU TCG: compare ratios, not times)");
-	side_by_side("dispatch (smallest XDP program)", "eBPF", ebpf_pass, "Rex",
-		     rex_object__find_prog_fd_by_name(bench, "rex_bench_pass"));
-	side_by_side("helper call (array map lookup)", "eBPF", ebpf_lookup, "Rex",
-		     rex_object__find_prog_fd_by_name(bench, "rex_bench_lookup"));
-	side_by_side("stack checks (9 function entries)", "none",
-		     rex_object__find_prog_fd_by_name(nocheck, "rex_bench_calls"), "check",
-		     rex_object__find_prog_fd_by_name(bench, "rex_bench_calls"));
-	side_by_side("stack check (smallest XDP program)", "none",
-		     rex_object__find_prog_fd_by_name(nocheck, "rex_bench_pass"), "check",
-		     rex_object__find_prog_fd_by_name(bench, "rex_bench_pass"));
+	       "figures in wall-clock ns per run (QEMU TCG: compare ratios, not times)",
+	       rex_rust ? "" : "; no Rust programs (see rust-status)");
+	printf("x<ratio>: against the first figure of the row\n");
+	c = contest("dispatch (smallest XDP program)", "bpf_bench_pass", "rex_bench_pass",
+		    "rex_rust_pass");
+	side_by_side(&c);
+	tracepoint_case();
+	c = contest("helper call (array map lookup)", "bpf_bench_lookup", "rex_bench_lookup",
+		    "rex_rust_lookup");
+	side_by_side(&c);
+	c = contest("map-lookup loop (64 + 1 update)", "bpf_bench_loop", "rex_bench_loop",
+		    "rex_rust_loop");
+	loop_check(&c);
+	side_by_side(&c);
+	c = contest("flows (5-tuple hash; 64 flows)", "bpf_bench_flow", "rex_bench_flow",
+		    "rex_rust_flow");
+	c.round = flow_round;
+	side_by_side(&c);
+	flow_check(&c);
+	pair("stack checks (9 function entries)", "none",
+	     rex_object__find_prog_fd_by_name(nocheck, "rex_bench_calls"), "check",
+	     rex_object__find_prog_fd_by_name(rex_c, "rex_bench_calls"));
+	pair("stack check (smallest XDP program)", "none",
+	     rex_object__find_prog_fd_by_name(nocheck, "rex_bench_pass"), "check",
+	     rex_object__find_prog_fd_by_name(rex_c, "rex_bench_pass"));
 
 	/* Panic: past the first reports, which are rate-limited away. */
 	panic_fd = rex_object__find_prog_fd_by_name(faults, "rex_xdp_panic");
@@ -206,25 +483,28 @@ int main(int argc, char **argv)
 		set_mode(faults, 0, REX_PANIC);
 		panicking[i] = test_run(panic_fd, REPEAT / 10, &retval);
 	}
-	printf("%-34s %-5s %6llu %-5s  %-5s %6llu %-5s  panic path %lld %s\n",
-	       "panic (Rex program, no resources)", "ret", median(normal, ROUNDS), unit, "panic",
+	printf("%-36s  %-8s %6llu %-5s  %-8s %6llu %-5s  panic path %lld %s\n",
+	       "panic (Rex program holding nothing)", "ret", median(normal, ROUNDS), unit, "panic",
 	       median(panicking, ROUNDS), unit,
 	       (long long)median(panicking, ROUNDS) - (long long)median(normal, ROUNDS), unit);
+	csv("panic (Rex program holding nothing)", "ret", median(normal, ROUNDS), unit);
+	csv("panic (Rex program holding nothing)", "panic", median(panicking, ROUNDS), unit);
 
 	budget = rex_budget_read();
 	if (budget < 0 || rex_budget_set(BUDGET_MS)) {
 		fprintf(stderr, "cannot set %s\n", REX_BUDGET_SYSCTL);
 		return 1;
 	}
-	termination(faults, REX_LOOP, "termination, interrupts enabled", 15);
+	termination(faults, REX_LOOP, "termination with interrupts enabled", 15);
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
-		termination(faults, REX_LOCK_LOOP, "termination, interrupts disabled", 15);
+		termination(faults, REX_LOCK_LOOP, "termination with interrupts disabled", 15);
 	rex_budget_set(budget);
 
-	rex_object__close(bench);
+	bpf_object__close(ebpf);
+	rex_object__close(rex_c);
+	if (rex_rust)
+		rex_object__close(rex_rust);
 	rex_object__close(nocheck);
 	rex_object__close(faults);
-	close(ebpf_pass);
-	close(ebpf_lookup);
 	return 0;
 }

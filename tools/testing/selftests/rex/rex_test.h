@@ -76,20 +76,23 @@ static inline void rex_u64_set(int fd, __u32 key, __u64 v)
 
 /*
  * REX_TEXT(): embed the build output file @file, NUL-terminated, as
- * <name>_start[] .. <name>_end[] (the NUL not included).
- *
- * Embed the Rex image progs/<name>.c, built as $(OUTPUT)/<name>.rex, into
- * the test binary as <name>_start[] .. <name>_end[].
+ * <name>_start[] .. <name>_end[] (the NUL not included), 8-byte aligned
+ * (an ELF file, such as an eBPF object, can be read in place).
  */
 #define REX_TEXT(name, file)						\
 	extern const char name##_start[], name##_end[];			\
 	__asm__(".pushsection .rodata\n"				\
+		".balign 8\n"						\
 		#name "_start:\n"					\
 		".incbin \"" REX_IMAGE_DIR "/" file "\"\n"		\
 		#name "_end:\n"						\
 		".byte 0\n"						\
 		".popsection\n")
 
+/*
+ * Embed the Rex image progs/<name>.c, built as $(OUTPUT)/<name>.rex, into
+ * the test binary as <name>_start[] .. <name>_end[].
+ */
 #define REX_IMAGE(name)							\
 	extern const unsigned char name##_start[], name##_end[];	\
 	__asm__(".pushsection .rodata\n"				\

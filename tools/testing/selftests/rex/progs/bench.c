@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rex programs for the benchmark: the smallest XDP program, and one that
- * counts in an array map through bpf_map_lookup_elem(), each with an eBPF
- * counterpart in rex_bench.c; and one that makes BENCH_CALLS function
+ * Rex programs for the benchmark, in C: the smallest XDP program, one that
+ * counts in an array map through bpf_map_lookup_elem(), one that sums the
+ * LOOP_N entries of an array map with a lookup each, one that counts the
+ * packets and bytes of each UDP flow in a hash map keyed by its 5-tuple,
+ * and the smallest tracepoint program, each with an eBPF counterpart in bench.bpf.c and a
+ * Rust one in rust/rust_bench.rs; and one that makes BENCH_CALLS function
  * calls, which rex_bench.c runs built with and without the stack checks
  * at function entries (bench_nocheck.rex).
  */
@@ -11,11 +14,34 @@
 
 REX_LICENSE("GPL");
 REX_MAP(counter, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
+REX_MAP(table, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 64);
+REX_MAP(out, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
+
+/* A UDP flow: its 5-tuple, as in the packet, and what was seen of it. */
+struct flow_key {
+	__u32 saddr;
+	__u32 daddr;
+	__u16 sport;
+	__u16 dport;
+	__u8 proto;
+	__u8 pad[3];
+};
+
+struct flow {
+	__u64 packets;
+	__u64 bytes;
+};
+
+REX_MAP(flows, BPF_MAP_TYPE_HASH, sizeof(struct flow_key), sizeof(struct flow), 1024);
 REX_PROG_STACK(rex_bench_pass, BPF_PROG_TYPE_XDP, 0, 64);
 REX_PROG_STACK(rex_bench_lookup, BPF_PROG_TYPE_XDP, 0, 64);
+REX_PROG_STACK(rex_bench_loop, BPF_PROG_TYPE_XDP, 0, 64);
+REX_PROG_STACK(rex_bench_flow, BPF_PROG_TYPE_XDP, 0, 128);
 REX_PROG_STACK(rex_bench_calls, BPF_PROG_TYPE_XDP, 0, 64);
+REX_TRACEPOINT(rex_bench_tp, sizeof(struct rex_trace_sys_enter));
 
 #define BENCH_CALLS	8
+#define LOOP_N		64
 
 REX_ENTRY(rex_bench_pass, const struct rex_xdp_buff *, ctx)
 {
@@ -30,6 +56,57 @@ REX_ENTRY(rex_bench_lookup, const struct rex_xdp_buff *, ctx)
 	if (v)
 		__atomic_fetch_add(v, 1, __ATOMIC_RELAXED);
 	return XDP_PASS;
+}
+
+REX_ENTRY(rex_bench_loop, const struct rex_xdp_buff *, ctx)
+{
+	__u64 sum = 0, *v;
+	__u32 i, zero = 0;
+
+	for (i = 0; i < LOOP_N; i++) {
+		v = bpf_map_lookup_elem(&table, &i);
+		if (v)
+			sum += *v;
+	}
+	bpf_map_update_elem(&out, &zero, &sum, BPF_ANY);
+	return XDP_PASS;
+}
+
+REX_ENTRY(rex_bench_flow, const struct rex_xdp_buff *, ctx)
+{
+	const unsigned char *p = ctx->data, *udp;
+	__u64 len = ctx->data_end - ctx->data;
+	struct flow_key key = {};
+	unsigned int ihl;
+	struct flow *f;
+
+	/* Ethernet, IPv4 (protocol UDP), UDP. */
+	if (len < 14 + 20 || p[12] != 0x08 || p[13] != 0x00 || p[14 + 9] != 17)
+		return XDP_PASS;
+	ihl = (p[14] & 0xf) * 4;
+	if (ihl < 20 || len < 14 + ihl + 8)
+		return XDP_PASS;
+	udp = p + 14 + ihl;
+	__builtin_memcpy(&key.saddr, p + 14 + 12, 4);
+	__builtin_memcpy(&key.daddr, p + 14 + 16, 4);
+	__builtin_memcpy(&key.sport, udp, 2);
+	__builtin_memcpy(&key.dport, udp + 2, 2);
+	key.proto = 17;
+	f = bpf_map_lookup_elem(&flows, &key);
+	if (f) {
+		__atomic_fetch_add(&f->packets, 1, __ATOMIC_RELAXED);
+		__atomic_fetch_add(&f->bytes, len, __ATOMIC_RELAXED);
+	} else {
+		struct flow init = { 1, len };
+
+		bpf_map_update_elem(&flows, &key, &init, BPF_NOEXIST);
+	}
+	return XDP_PASS;
+}
+
+REX_ENTRY(rex_bench_tp, const struct rex_trace_sys_enter *, ctx)
+{
+	return 0;
 }
 
 static __u64 step(__u64 x)
