@@ -154,9 +154,9 @@ check_kconfig() {
 # and runs olddefconfig; so does this.
 check_kunit_selection() {
 	local dir=$REX_CACHE/build/kconfig-kunit name
+	# One build directory: its configuration tool is built once.
+	mkdir -p "$dir"
 	for name in kunitconfig alltests; do
-		rm -rf "$dir"
-		mkdir -p "$dir"
 		case $name in
 		kunitconfig)
 			cat "$TREE/kernel/rex/.kunitconfig" > "$dir/.config" ;;

@@ -70,12 +70,29 @@ cached_deb() {
 # configuration under $REX_CACHE/apt (the host's apt configuration is not
 # touched), then reused.  Prints the path of the .deb.
 unstable_deb() {
-	local pkg=$1 dest=$REX_DOWNLOADS/unstable mirror aptdir ver deb
+	local pkg=$1 dest=$REX_DOWNLOADS/unstable deb
 	deb=$(cached_deb "$pkg" "$dest")
 	if [ -n "$deb" ]; then
 		echo "$deb"
 		return
 	fi
+	# One download at a time: make test fetches the kernel source while
+	# scripts/env.sh fetches sparse, and both use the apt state below.
+	mkdir -p "$REX_CACHE"
+	(
+		flock 9
+		deb=$(cached_deb "$pkg" "$dest")
+		if [ -n "$deb" ]; then
+			echo "$deb"
+		else
+			unstable_fetch "$pkg" "$dest"
+		fi
+	) 9>"$REX_CACHE/apt.lock"
+}
+
+# unstable_deb()'s download of package $1 into $2.
+unstable_fetch() {
+	local pkg=$1 dest=$2 mirror aptdir ver
 	aptdir=$REX_CACHE/apt
 	mirror=$(rex_mirror)
 	[ -n "$mirror" ] || die "no Debian mirror found in the host's apt configuration (set REX_MIRROR)"

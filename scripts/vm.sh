@@ -74,15 +74,23 @@ fi
 [ -s "$KST_OUT/kselftest/rex/first_light.builtin.p7s" ] ||
 	die "no image signed by the module signing key of $OUT (CONFIG_MODULE_SIG)"
 
-# Copy a binary and the shared libraries it needs into the initramfs.
-copy_bin() {
+# Copy the shared libraries binaries need into the initramfs.
+copy_libs() {
 	local f lib
 	for f in "$@"; do
-		install -D -m 755 "$f" "$STAGE$f"
 		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
 			[ -e "$STAGE$lib" ] || install -D -m 755 "$lib" "$STAGE$lib"
 		done
 	done
+}
+
+# Copy binaries and the shared libraries they need into the initramfs.
+copy_bin() {
+	local f
+	for f in "$@"; do
+		install -D -m 755 "$f" "$STAGE$f"
+	done
+	copy_libs "$@"
 }
 
 log "assembling initramfs"
@@ -103,6 +111,8 @@ copy_bin /usr/bin/timeout /usr/bin/env /usr/bin/perl /usr/bin/bash
 [ "$FLAVOR" = kernelci ] || copy_bin /usr/sbin/bpftool
 cp -a /usr/lib/x86_64-linux-gnu/perl-base "$STAGE/usr/lib/x86_64-linux-gnu/"
 cp -a "$KST" "$STAGE/kselftest"
+# rex_bench needs libbpf.
+copy_libs $(find "$KST" -type f -perm -u+x)
 # The Rust samples and their loaders, for the demo.
 if [ "$MODE" = demo ]; then
 	mkdir -p "$STAGE/samples"
@@ -150,14 +160,22 @@ bench)
 	# over idle time, sleep=off), so the kernel's BPF_PROG_TEST_RUN times
 	# are instruction counts, whatever the host does meanwhile.  icount
 	# runs the vCPUs in turn on one host thread.
+	[ -x "$KST/rex/rex_bench" ] ||
+		die "rex_bench was not built: it needs libbpf's headers (libbpf-dev)"
 	boot bench bench $FORCE_MITIGATIONS
 	ACCEL="-accel tcg,thread=single -icount shift=0,sleep=off"
 	boot bench-icount bench rex.clock=icount $FORCE_MITIGATIONS
+	# The table, and the results of both boots in bench.csv.
+	echo "clock,case,program,value,unit" > "$LOGDIR/bench.csv"
 	for run in bench bench-icount; do
 		serial=$LOGDIR/$run-serial.log
-		sed -n '/^REX-BENCH-BEGIN/,/^REX-BENCH-END/p' "$serial" | sed '1d;$d'
+		sed -n '/^REX-BENCH-BEGIN/,/^REX-BENCH-END/p' "$serial" | sed '1d;$d' |
+			grep -v '^REX-BENCH-CSV,' || true
 		grep -q '^REX-BENCH-END rc=0' "$serial" || die "benchmark failed, see $serial"
+		sed -n 's/^REX-BENCH-CSV,//p' "$serial" | tr -d '\r' >> "$LOGDIR/bench.csv"
 	done
+	python3 "$REX_SRC/scripts/bench-chart.py" "$LOGDIR/bench.csv" "$LOGDIR/bench.svg"
+	log "results: $LOGDIR/bench.csv, chart: $LOGDIR/bench.svg"
 	;;
 debug)
 	# KASAN and lockdep make a load about ten times slower: fewer fuzzer
