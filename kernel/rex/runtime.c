@@ -165,10 +165,10 @@ static __always_inline bool level_busy(const struct rex_level *lv)
  * CPUs agree on one; the time in it is in units of 2^REX_SEEN_SHIFT ns
  * (about a microsecond), rounded up, and wraps after 2^32 units (71
  * minutes, twice what a signed difference tells apart, and far beyond a
- * run: budgets are at most a second).  Times are ktime_get_mono_fast_ns(): NMI-safe,
- * comparable across CPUs, and, unlike local_clock() on CPUs without a
- * stable sched clock, still advancing on a CPU that runs with interrupts
- * disabled.  Programs in NMI context, which no check on their own CPU can
+ * run: budgets are at most a second).  Times are ktime_get_mono_fast_ns():
+ * NMI-safe, comparable across CPUs, and, unlike local_clock() on CPUs
+ * without a stable sched clock, still advancing on a CPU that runs with
+ * interrupts disabled.  Programs in NMI context, which no check on their own CPU can
  * interrupt, are stamped when they start.
  */
 #define REX_SEEN_SHIFT	10

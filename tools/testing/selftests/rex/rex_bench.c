@@ -48,6 +48,7 @@
 
 #define REX_NO_HARNESS
 #include "rex_test.h"
+#include "progs/bench_common.h"
 #include "progs/panic_common.h"
 
 REX_IMAGE(bench);
@@ -60,7 +61,6 @@ REX_TEXT(bench_bpf, "bench.bpf.o");
 #define REPEAT		100000
 #define SYSCALLS	20000
 #define BUDGET_MS	10
-#define LOOP_N		64
 #define MAX_PROGS	3
 #define FLOWS		64
 #define FRAME		64
@@ -394,18 +394,20 @@ static void flow_check(const struct contest *c)
 			 rex_object__find_map_fd_by_name(p == 1 ? rex_c : rex_rust, maps[p]);
 
 		for (i = 0; i < FLOWS; i++) {
-			unsigned char frame[FRAME], key[16] = { 0 };
-			__u64 flow[2] = { 0, 0 };
+			struct flow_key key = { .proto = 17 };
+			struct flow flow = { 0, 0 };
+			unsigned char frame[FRAME];
 
 			flow_frame(frame, i);
-			memcpy(key, frame + 26, 8);		/* addresses */
-			memcpy(key + 8, frame + 34, 4);		/* ports */
-			key[12] = 17;
-			if (rex_map_lookup_elem(fd, key, flow) || flow[0] != want ||
-			    flow[1] != want * FRAME) {
+			memcpy(&key.saddr, frame + 26, 4);
+			memcpy(&key.daddr, frame + 30, 4);
+			memcpy(&key.sport, frame + 34, 2);
+			memcpy(&key.dport, frame + 36, 2);
+			if (rex_map_lookup_elem(fd, &key, &flow) || flow.packets != want ||
+			    flow.bytes != want * FRAME) {
 				fprintf(stderr, "%s: %s: flow %u: %llu packets, %llu bytes\n",
-					c->what, c->names[p], i, (unsigned long long)flow[0],
-					(unsigned long long)flow[1]);
+					c->what, c->names[p], i, (unsigned long long)flow.packets,
+					(unsigned long long)flow.bytes);
 				exit(1);
 			}
 		}

@@ -17,7 +17,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
-#define LOOP_N	64
+#include "bench_common.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -39,21 +39,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } out SEC(".maps");
-
-/* A UDP flow: its 5-tuple, as in the packet, and what was seen of it. */
-struct flow_key {
-	__u32 saddr;
-	__u32 daddr;
-	__u16 sport;
-	__u16 dport;
-	__u8 proto;
-	__u8 pad[3];
-};
-
-struct flow {
-	__u64 packets;
-	__u64 bytes;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -11,26 +11,12 @@
  */
 
 #include "rex_prog.h"
+#include "bench_common.h"
 
 REX_LICENSE("GPL");
 REX_MAP(counter, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
-REX_MAP(table, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 64);
+REX_MAP(table, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), LOOP_N);
 REX_MAP(out, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
-
-/* A UDP flow: its 5-tuple, as in the packet, and what was seen of it. */
-struct flow_key {
-	__u32 saddr;
-	__u32 daddr;
-	__u16 sport;
-	__u16 dport;
-	__u8 proto;
-	__u8 pad[3];
-};
-
-struct flow {
-	__u64 packets;
-	__u64 bytes;
-};
 
 REX_MAP(flows, BPF_MAP_TYPE_HASH, sizeof(struct flow_key), sizeof(struct flow), 1024);
 REX_PROG_STACK(rex_bench_pass, BPF_PROG_TYPE_XDP, 0, 64);
@@ -41,7 +27,6 @@ REX_PROG_STACK(rex_bench_calls, BPF_PROG_TYPE_XDP, 0, 64);
 REX_TRACEPOINT(rex_bench_tp, sizeof(struct rex_trace_sys_enter));
 
 #define BENCH_CALLS	8
-#define LOOP_N		64
 
 REX_ENTRY(rex_bench_pass, const struct rex_xdp_buff *, ctx)
 {

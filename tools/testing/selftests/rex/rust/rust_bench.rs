@@ -14,7 +14,7 @@ use rex::ctx::{EthHdr, Ipv4Hdr, SysEnter, UdpHdr};
 use rex::map::{Array, Hash, Update};
 use rex::{Tracepoint, Xdp, XdpAction};
 
-/// Entries the loop looks up: progs/bench.bpf.c's LOOP_N.
+/// Entries the loop looks up: LOOP_N of progs/bench_common.h.
 const LOOP_N: u32 = 64;
 
 rex::license!("GPL");
