@@ -45,7 +45,7 @@ struct rex_helper {
 #define REX_CALL_4(name, ...)	BPF_CALL_x(4, static, name, __VA_ARGS__)
 
 /*
- * The map a helper gets has been checked by the gate (rex_check_maps()): it
+ * The map a helper gets has been checked by the gate (rex_map_arg()): it
  * is one of the program's maps, of a type the helper works on.  The
  * wrappers below add what the map's flags say programs may do with it, as
  * the verifier does for eBPF: BPF_F_RDONLY_PROG maps are not written,
@@ -284,31 +284,50 @@ static u8 map_args(const struct bpf_func_proto *fn)
 }
 
 /**
- * rex_check_maps() - check the map arguments of a helper call
+ * rex_map_helpers() - the helpers that take a map of a type
+ * @type: enum bpf_map_type
+ *
+ * Return: by allowlist index, a bit for each helper that takes maps of
+ * @type, for &rex_map_slot.helpers.
+ */
+u64 rex_map_helpers(u32 type)
+{
+	u64 mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rex_helpers); i++)
+		if (rex_helpers[i].map_ok && rex_helpers[i].map_ok(type))
+			mask |= BIT_ULL(i);
+	return mask;
+}
+
+static_assert(ARRAY_SIZE(rex_helpers) <= BITS_PER_TYPE(u64));
+static_assert(!(sizeof(struct rex_map_slot) & (sizeof(struct rex_map_slot) - 1)));
+
+/**
+ * rex_map_arg() - check a map argument of a helper call
  * @rex: the running program
  * @idx: the helper's allowlist index
- * @args: the five arguments of the call
+ * @arg: the argument
  *
- * Called by the gates of helpers that take maps.  Each map argument must be
- * one of the program's maps and of a type the helper works on, which the
- * verifier makes sure of for eBPF; anything else panics the program.
+ * Called by the gates of helpers that take maps, for each map argument.
+ * It must be what the symbol of one of the program's maps stands for, a
+ * map of a type the helper works on, which the verifier makes sure of for
+ * eBPF; anything else panics the program.
+ *
+ * Return: the map, which the helper gets instead of @arg.
  */
-void rex_check_maps(const struct rex_prog *rex, unsigned int idx, const u64 *args)
+static u64 rex_map_arg(const struct rex_prog *rex, unsigned int idx, u64 arg)
 {
-	unsigned long mask = rex->map_args[idx];
-	unsigned int i, j;
+	unsigned long off = arg - (unsigned long)rex->maps;
+	const struct rex_map_slot *slot;
 
-	for_each_set_bit(i, &mask, 5) {
-		const struct bpf_map *map = (const void *)(unsigned long)args[i];
-
-		for (j = 0; j < rex->nr_maps; j++)
-			if (rex->maps[j] == map)
-				break;
-		if (j == rex->nr_maps)
-			rex_panic("helper called with a pointer that is no map of the program");
-		if (!rex_helpers[idx].map_ok(map->map_type))
-			rex_panic("helper called with a map of a type it does not take");
-	}
+	if (off >= rex->nr_maps * sizeof(*slot) || off & (sizeof(*slot) - 1))
+		rex_panic("helper called with a pointer that is no map of the program");
+	slot = &rex->maps[off / sizeof(*slot)];
+	if (!(slot->helpers & BIT_ULL(idx)))
+		rex_panic("helper called with a map of a type it does not take");
+	return (unsigned long)slot->map;
 }
 
 /*
@@ -316,19 +335,34 @@ void rex_check_maps(const struct rex_prog *rex, unsigned int idx, const u64 *arg
  * lets the runtime stop a program that ran past its budget or has too
  * little stack left for a helper (rex_helper_enter()), then calls the
  * function the program's type gets for the helper, which the load put at
- * the same index of the program's rex_prog::helpers.
+ * the same index of the program's rex_prog::helpers.  Map arguments are
+ * replaced by the maps they stand for.
  */
+static __always_inline u64 gate(unsigned int n, unsigned long ip,
+				u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	const struct rex_prog *rex = rex_helper_enter(ip);
+	u8 maps = rex->map_args[n];
+
+	if (maps) {
+		if (maps & BIT(0))
+			r1 = rex_map_arg(rex, n, r1);
+		if (maps & BIT(1))
+			r2 = rex_map_arg(rex, n, r2);
+		if (maps & BIT(2))
+			r3 = rex_map_arg(rex, n, r3);
+		if (maps & BIT(3))
+			r4 = rex_map_arg(rex, n, r4);
+		if (maps & BIT(4))
+			r5 = rex_map_arg(rex, n, r5);
+	}
+	return rex->helpers[n](r1, r2, r3, r4, r5);
+}
+
 #define GATE(n)								\
 static u64 gate_##n(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)		\
 {									\
-	const struct rex_prog *rex = rex_helper_enter(_RET_IP_);	\
-									\
-	if (rex->map_args[n]) {						\
-		const u64 args[] = { r1, r2, r3, r4, r5 };		\
-									\
-		rex_check_maps(rex, n, args);				\
-	}								\
-	return rex->helpers[n](r1, r2, r3, r4, r5);			\
+	return gate(n, _RET_IP_, r1, r2, r3, r4, r5);			\
 }
 
 GATE(0) GATE(1) GATE(2) GATE(3) GATE(4) GATE(5) GATE(6) GATE(7)
@@ -492,8 +526,8 @@ bool rex_import_reserved(const char *name)
  * the stack check at the entry of each function, resolved to
  * rex_arch_stack_check(); "rex_panic", resolved to rex_panic(); or a
  * helper of the allowlist that is available to the program's type,
- * resolved to its gate.  An import used as data is
- * one of the image's maps, resolved to the map bound to it.
+ * resolved to its gate.  An import used as data is one of the image's
+ * maps, resolved to its &struct rex_map_slot.
  *
  * Return: 0 on success, -ENOENT for an unknown name, -EINVAL for a
  * helper the program may not use or an import used as what it is not, and
@@ -518,7 +552,7 @@ int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_ki
 	if (kind == REX_IMPORT_DATA) {
 		for (i = 0; i < ld->nr_maps; i++) {
 			if (!strcmp(ld->map_defs[i].name, name)) {
-				*addr = (unsigned long)ld->prog->aux->used_maps[i];
+				*addr = (unsigned long)&ld->rex->maps[i];
 				return 0;
 			}
 		}

@@ -20,6 +20,7 @@
  * @prog: the program being loaded
  * @rex: its Rex state
  * @map: the map bound to the image's map "counts"
+ * @slot: what the symbol "counts" stands for
  * @map_def: the image's description of "counts"
  */
 struct ri_load {
@@ -28,6 +29,7 @@ struct ri_load {
 	struct bpf_prog *prog;
 	struct rex_prog rex;
 	struct bpf_map *map;
+	struct rex_map_slot slot;
 	struct rex_map_def map_def;
 };
 
@@ -46,6 +48,9 @@ static int ri_init(struct kunit *test)
 	l->prog->gpl_compatible = 1;
 	l->prog->aux->used_maps = &l->map;
 	l->prog->aux->used_map_cnt = 1;
+	l->slot.map = l->map;
+	l->rex.maps = &l->slot;
+	l->rex.nr_maps = 1;
 	strscpy(l->map_def.name, "counts");
 	l->log.level = BPF_LOG_LEVEL1;
 	l->ld.prog = l->prog;
@@ -397,7 +402,7 @@ static void ri_maps(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, ri_resolve(l, BPF_PROG_TYPE_XDP, "counts",
 					 REX_IMPORT_DATA, &addr), 0);
-	KUNIT_EXPECT_EQ(test, addr, (u64)l->map);
+	KUNIT_EXPECT_EQ(test, addr, (u64)&l->slot);
 	ri_expect_no_log(test, l);
 
 	KUNIT_EXPECT_EQ(test, ri_resolve(l, BPF_PROG_TYPE_XDP, "counts",
@@ -423,41 +428,43 @@ static void ri_maps(struct kunit *test)
 	ri_expect_log(test, l, "unknown import 'counts': not a Rex helper");
 }
 
-/* rex_check_maps() with a map of the program, of a type the helper takes. */
-static void ri_check_maps_ok(struct kunit *test)
+/*
+ * rex_map_arg() with a map of the program, of a type the helper takes; and
+ * the helpers that take maps of each type.
+ */
+static void ri_map_arg_ok(struct kunit *test)
 {
 	struct ri_load *l = test->priv;
 	int idx = ri_index(test, "bpf_map_lookup_elem");
-	struct bpf_map *maps[2];
-	u64 args[5] = {};
+	struct rex_map_slot slots[2] = {};
 	u64 addr;
 
 	ri_need(test, BPF_PROG_TYPE_XDP);
 	KUNIT_ASSERT_EQ(test, ri_resolve(l, BPF_PROG_TYPE_XDP, "bpf_map_lookup_elem",
 					 REX_IMPORT_FUNC, &addr), 0);
 	KUNIT_ASSERT_EQ(test, l->rex.map_args[idx], BIT(0));
-	maps[0] = kunit_kzalloc(test, sizeof(*maps[0]), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, maps[0]);
-	maps[1] = l->map;
-	l->map->map_type = BPF_MAP_TYPE_HASH;
-	l->rex.maps = maps;
-	l->rex.nr_maps = ARRAY_SIZE(maps);
-	args[0] = (u64)l->map;
+	slots[1].map = l->map;
+	slots[1].helpers = rex_map_helpers(BPF_MAP_TYPE_HASH);
+	l->rex.maps = slots;
+	l->rex.nr_maps = ARRAY_SIZE(slots);
 	/* Returns: a mismatch would leave the program, which no test runs. */
-	rex_check_maps(&l->rex, idx, args);
-	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_HASH));
-	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_RINGBUF));
-	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_LPM_TRIE));
-	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_QUEUE));
+	KUNIT_EXPECT_EQ(test, rex_map_arg(&l->rex, idx, (u64)&slots[1]), (u64)l->map);
+	KUNIT_EXPECT_TRUE(test, rex_map_helpers(BPF_MAP_TYPE_HASH) & BIT_ULL(idx));
+	KUNIT_EXPECT_FALSE(test, rex_map_helpers(BPF_MAP_TYPE_RINGBUF) & BIT_ULL(idx));
+	KUNIT_EXPECT_TRUE(test, rex_map_helpers(BPF_MAP_TYPE_LPM_TRIE) & BIT_ULL(idx));
+	KUNIT_EXPECT_FALSE(test, rex_map_helpers(BPF_MAP_TYPE_QUEUE) & BIT_ULL(idx));
 	idx = ri_index(test, "bpf_ringbuf_output");
-	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_RINGBUF));
-	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_ARRAY));
+	KUNIT_EXPECT_TRUE(test, rex_map_helpers(BPF_MAP_TYPE_RINGBUF) & BIT_ULL(idx));
+	KUNIT_EXPECT_FALSE(test, rex_map_helpers(BPF_MAP_TYPE_ARRAY) & BIT_ULL(idx));
 	/* Queues and stacks have no keys, and maps with keys no push. */
 	idx = ri_index(test, "bpf_map_push_elem");
-	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_QUEUE));
-	KUNIT_EXPECT_TRUE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_STACK));
-	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_ARRAY));
-	KUNIT_EXPECT_FALSE(test, rex_helpers[idx].map_ok(BPF_MAP_TYPE_HASH));
+	KUNIT_EXPECT_TRUE(test, rex_map_helpers(BPF_MAP_TYPE_QUEUE) & BIT_ULL(idx));
+	KUNIT_EXPECT_TRUE(test, rex_map_helpers(BPF_MAP_TYPE_STACK) & BIT_ULL(idx));
+	KUNIT_EXPECT_FALSE(test, rex_map_helpers(BPF_MAP_TYPE_ARRAY) & BIT_ULL(idx));
+	KUNIT_EXPECT_FALSE(test, rex_map_helpers(BPF_MAP_TYPE_HASH) & BIT_ULL(idx));
+	/* Helpers that take no map have no bit. */
+	idx = ri_index(test, "bpf_ktime_get_ns");
+	KUNIT_EXPECT_FALSE(test, rex_map_helpers(BPF_MAP_TYPE_HASH) & BIT_ULL(idx));
 }
 
 static struct kunit_case rex_imports_test_cases[] = {
@@ -473,7 +480,7 @@ static struct kunit_case rex_imports_test_cases[] = {
 	KUNIT_CASE(ri_unknown),
 	KUNIT_CASE(ri_runtime_imports),
 	KUNIT_CASE(ri_maps),
-	KUNIT_CASE(ri_check_maps_ok),
+	KUNIT_CASE(ri_map_arg_ok),
 	{}
 };
 

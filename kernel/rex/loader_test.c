@@ -93,7 +93,9 @@ enum {
  * @log: captures the line the loader logs
  * @attr: the load's attributes
  * @prog: the program being loaded
+ * @rex: the program's Rex state
  * @map: the map bound to the image's map "counts"
+ * @slot: what the symbol "counts" stands for
  * @map_def: the image's description of "counts"
  */
 struct rt_img {
@@ -109,7 +111,9 @@ struct rt_img {
 	struct bpf_verifier_log log;
 	union bpf_attr attr;
 	struct bpf_prog *prog;
+	struct rex_prog rex;
 	struct bpf_map *map;
+	struct rex_map_slot slot;
 	struct rex_map_def map_def;
 };
 
@@ -361,10 +365,14 @@ static int rt_init(struct kunit *test)
 	img->prog->type = BPF_PROG_TYPE_XDP;
 	img->prog->aux->used_maps = &img->map;
 	img->prog->aux->used_map_cnt = 1;
+	img->slot.map = img->map;
+	img->rex.maps = &img->slot;
+	img->rex.nr_maps = 1;
 	strscpy(img->map_def.name, "counts");
 	img->attr.prog_type = BPF_PROG_TYPE_XDP;
 	img->log.level = BPF_LOG_LEVEL1;
 	img->ld.prog = img->prog;
+	img->ld.rex = &img->rex;
 	img->ld.attr = &img->attr;
 	img->ld.log = &img->log;
 	img->ld.map_defs = &img->map_def;
@@ -1067,7 +1075,7 @@ static void rt_relocs_applied(struct kunit *test)
 	/* RELA: relative, absolute with addend, a map's GOT entry. */
 	KUNIT_EXPECT_EQ(test, rt_at(base, RT_WORDS), (u64)base + RT_OBJ);
 	KUNIT_EXPECT_EQ(test, rt_at(base, RT_WORDS + 0x08), (u64)base + RT_OBJ + 8);
-	KUNIT_EXPECT_EQ(test, rt_at(base, RT_WORDS + 0x10), (u64)img->map);
+	KUNIT_EXPECT_EQ(test, rt_at(base, RT_WORDS + 0x10), (u64)&img->slot);
 	/* RELR: an address entry and two bits of a bitmap. */
 	KUNIT_EXPECT_EQ(test, rt_at(base, RT_WORDS + 0x20), (u64)base + RT_OBJ + 0x10);
 	KUNIT_EXPECT_EQ(test, rt_at(base, RT_WORDS + 0x28), (u64)base + RT_OBJ + 0x18);

@@ -165,6 +165,13 @@ static int check_map(struct rex_load *ld, unsigned int i, struct bpf_map *map)
 	err = check_lock(ld, i, map);
 	if (err)
 		return err;
+	/* Programs look up array values themselves: see struct rex_map_ref. */
+	if (map->map_type == BPF_MAP_TYPE_ARRAY &&
+	    container_of(map, struct bpf_array, map)->elem_size != round_up(map->value_size, 8)) {
+		rex_log(ld, "map %u '%s': array values are not %u bytes apart", i, def->name,
+			round_up(map->value_size, 8));
+		return -EINVAL;
+	}
 	if (bpf_map_is_offloaded(map)) {
 		rex_log(ld, "map %u '%s': offloaded maps are not supported", i, def->name);
 		return -EINVAL;
@@ -271,14 +278,24 @@ int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size)
 			return err;
 	}
 	/*
-	 * The gates check map arguments against the maps bound here; a copy,
-	 * since BPF_PROG_BIND_MAP may reallocate used_maps.  The references
-	 * are used_maps', held until the program is freed.
+	 * What the maps' symbols stand for, which the gates check map
+	 * arguments against: a copy of the pointers, since BPF_PROG_BIND_MAP
+	 * may reallocate used_maps.  The references are used_maps', held until
+	 * the program is freed.
 	 */
-	ld->rex->maps = kmemdup_array(aux->used_maps, n, sizeof(*aux->used_maps),
-				      GFP_KERNEL_ACCOUNT);
+	ld->rex->maps = kcalloc(n, sizeof(*ld->rex->maps), GFP_KERNEL_ACCOUNT);
 	if (!ld->rex->maps)
 		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct rex_map_slot *slot = &ld->rex->maps[i];
+		struct bpf_map *map = aux->used_maps[i];
+
+		slot->map = map;
+		slot->helpers = rex_map_helpers(map->map_type);
+		if (map->map_type == BPF_MAP_TYPE_ARRAY)
+			slot->ref.values = (unsigned long)container_of(map, struct bpf_array,
+								       map)->value;
+	}
 	ld->rex->nr_maps = n;
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <linux/ratelimit_types.h>
 #include <linux/rex.h>
 #include <linux/types.h>
+#include <uapi/linux/rex.h>
 
 struct bpf_map;
 struct bpf_prog;
@@ -84,8 +85,8 @@ struct rex_load {
  * @helpers: the function each allowlisted helper is for the program's type,
  *           by allowlist index; the gate of index i calls @helpers[i]
  * @map_args: by allowlist index, a bit for each argument of the helper that
- *            is a map, which the gate checks (rex_check_maps())
- * @maps: the program's maps, as bound at load
+ *            is a map, which the gate checks (rex_map_arg())
+ * @maps: the program's maps, as bound at load: what their symbols stand for
  * @nr_maps: number of entries of @maps
  */
 struct rex_prog {
@@ -95,8 +96,27 @@ struct rex_prog {
 	struct ratelimit_state abort_rs;
 	rex_helper_fn helpers[REX_NR_HELPERS];
 	u8 map_args[REX_NR_HELPERS];
-	struct bpf_map **maps;
+	struct rex_map_slot *maps;
 	unsigned int nr_maps;
+};
+
+/**
+ * struct rex_map_slot - one map of a program, as the program and gates see it
+ * @ref: what the program reads (&struct rex_map_ref); the map's symbol is
+ *       resolved to the slot's address, which the program passes to helpers
+ * @map: the map, whose reference is the program's (bpf_prog_aux::used_maps)
+ * @helpers: by allowlist index, a bit for each helper that takes a map of
+ *           this map's type
+ * @reserved: pads the slot to 32 bytes
+ *
+ * A power of two in size, so that a gate tells a slot's address from any
+ * other with a subtraction and a mask.
+ */
+struct rex_map_slot {
+	struct rex_map_ref ref;
+	struct bpf_map *map;
+	u64 helpers;
+	u64 reserved;
 };
 
 /* Entries of the cleanup ledger of one context level of one CPU. */
@@ -153,7 +173,7 @@ int rex_sig_verify(struct bpf_prog *prog, const void *image, size_t len,
 void rex_trust_loaded(const struct bpf_prog *prog);
 
 int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size);
-void rex_check_maps(const struct rex_prog *rex, unsigned int idx, const u64 *args);
+u64 rex_map_helpers(u32 type);
 bool rex_map_type_has_values(u32 type);
 bool rex_import_reserved(const char *name);
 int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_kind kind,

@@ -68,8 +68,12 @@ struct rex_res {
 /**
  * struct rex_level - Rex state of one context level of one CPU
  * @prog: the program running at this level, if one runs (level_busy())
- * @ctx: its context
- * @bp: frame pointer saved by rex_arch_call(), for the landing pad
+ * @ctx: its context, if it may override the return of a probed function
+ * @saved: the frame pointer (first) and the registers a callee preserves,
+ *         saved by rex_arch_call() for rex_arch_unwind()
+ * @limit_below: the stack limit of the program this one interrupted, put
+ *               back when it returns
+ * @nested: when a run that interrupted Rex programs started, in ns, or 0
  * @run: runs started at this level: odd while a program runs
  * @seen: the watchdog's stamp of the run: when a check first found it
  *        (see run_time())
@@ -96,7 +100,9 @@ struct rex_res {
 struct rex_level {
 	const struct bpf_prog *prog;
 	const void *ctx;
-	unsigned long bp;
+	unsigned long saved[REX_ARCH_SAVED];
+	unsigned long limit_below;
+	u64 nested;
 	unsigned long run;
 	u64 seen;
 	u64 credit;
@@ -130,9 +136,22 @@ static bool rex_runtime_up __ro_after_init;
 /* The run-time budget of a program run, sysctl kernel.rex_budget_ms. */
 static unsigned int rex_budget_ms = 100;
 
+/*
+ * The context level of the code running on this CPU, as
+ * interrupt_context_level() finds it, in a test and a branch in task
+ * context, where most programs run (tracing programs hit by system calls,
+ * BPF_PROG_TEST_RUN).
+ */
+static __always_inline unsigned int context_level(void)
+{
+	if (likely(!(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET))))
+		return 0;
+	return interrupt_context_level();
+}
+
 static struct rex_level *this_level(void)
 {
-	return this_cpu_ptr(&rex_levels[interrupt_context_level()]);
+	return this_cpu_ptr(&rex_levels[context_level()]);
 }
 
 /* Lowest address of this CPU's Rex stack of context level @level. */
@@ -215,12 +234,25 @@ static u64 run_time(struct rex_level *lv, u64 now)
 
 /*
  * Is the program at @lv past @budget at @now, and not being left already?
- * A run that has used its whole budget is: the watchdog's period divides
- * the budget, and the check one budget after the stamp must stop it.
+ * The watchdog's period divides the budget, so the check one budget after
+ * the stamp must stop the run, and it comes a few microseconds later at
+ * most (the timer's latency), which is less than what the stamp's units
+ * lose: it is rounded up, and the time since it down, two units in all.
+ * Without allowing for them the check would miss by a hair and the run
+ * would go on for another period, whenever the timer is quick.  So a run
+ * is over two units (2 us) before its budget, by its stamp; it started
+ * before the stamp.
  */
+#define REX_SEEN_SLACK	(2ULL << REX_SEEN_SHIFT)
+
 static bool over(struct rex_level *lv, u64 now, u64 budget)
 {
-	return !READ_ONCE(lv->leaving) && run_time(lv, now) >= budget;
+	u64 t;
+
+	if (READ_ONCE(lv->leaving))
+		return false;
+	t = run_time(lv, now);
+	return t && t + REX_SEEN_SLACK >= budget;
 }
 
 /**
@@ -287,7 +319,10 @@ bool rex_res_released(void *ptr, unsigned long *data)
 		if (lv->res[i].ptr != ptr)
 			continue;
 		*data = lv->res[i].data;
-		memmove(&lv->res[i], &lv->res[i + 1], (lv->nr_res - i - 1) * sizeof(lv->res[0]));
+		/* Most often the newest: released in the reverse order. */
+		if (i + 1 < lv->nr_res)
+			memmove(&lv->res[i], &lv->res[i + 1],
+				(lv->nr_res - i - 1) * sizeof(lv->res[0]));
 		lv->nr_res--;
 		return true;
 	}
@@ -360,6 +395,43 @@ static bool interrupted_any(unsigned int level)
 /* The context level of NMIs, where no watchdog check can find a program. */
 #define REX_LEVEL_NMI	(REX_STACK_LEVELS - 1)
 
+/*
+ * A run at @level of @lv, numbered @run, above task level: timed if it
+ * interrupts Rex programs, to credit them with its time when it ends, and
+ * stamped at once in NMI context, where no watchdog check can stamp it.
+ */
+static noinline void enter_nested(struct rex_level *lv, unsigned int level, unsigned long run)
+{
+	u64 now = 0;
+
+	if (interrupted_any(level))
+		now = ktime_get_mono_fast_ns();
+	lv->nested = now;
+	if (level == REX_LEVEL_NMI)
+		WRITE_ONCE(lv->seen, seen_stamp(run, now ?: ktime_get_mono_fast_ns()));
+}
+
+/* The run at @lv, which interrupted Rex programs, ended. */
+static noinline void exit_nested(struct rex_level *lv)
+{
+	u64 now = ktime_get_mono_fast_ns();
+
+	credit_interrupted(lv - this_cpu_ptr(&rex_levels[0]),
+			   now - lv->nested - READ_ONCE(lv->credit), now);
+	lv->nested = 0;
+}
+
+/* The program at @lv returned holding resources: release them. */
+static noinline void returned_holding(struct rex_level *lv)
+{
+	const struct bpf_prog *prog = lv->prog;
+	unsigned int left = release_all(lv);
+
+	atomic64_inc(&prog->aux->rex->leaks);
+	pr_warn_once("rex: program %s returned holding %u resources; released\n",
+		     prog->aux->name, left);
+}
+
 /**
  * rex_run() - run a Rex program on this CPU's Rex stack of the current level
  * @ctx: the program's context
@@ -384,12 +456,11 @@ unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
 {
 	const struct bpf_prog *prog = container_of(insn, struct bpf_prog, insnsi[0]);
 	unsigned int level, ret;
-	unsigned long limit, run;
 	struct rex_level *lv;
-	u64 nested = 0;
+	unsigned long run;
 
 	preempt_disable();
-	level = interrupt_context_level();
+	level = context_level();
 	lv = this_cpu_ptr(&rex_levels[level]);
 	run = lv->run;
 	/* No program is loaded without stacks: see rex_runtime_get(). */
@@ -399,10 +470,10 @@ unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
 		return rex_default_ret(prog);
 	}
 	lv->prog = prog;
-	lv->ctx = ctx;
 	if (unlikely(prog->kprobe_override)) {
 		struct pt_regs *regs = (struct pt_regs *)ctx;
 
+		lv->ctx = ctx;
 		lv->override_ip = instruction_pointer(regs);
 		lv->override_ret = regs_return_value(regs);
 	}
@@ -415,7 +486,7 @@ unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
 	 * level's limit; a program that interrupts it sets its own and puts
 	 * this one back when it returns.
 	 */
-	limit = this_cpu_read(rex_stack_limit);
+	lv->limit_below = this_cpu_read(rex_stack_limit);
 	this_cpu_write(rex_stack_limit, level_bottom(level) + REX_STACK_RESERVE);
 	/*
 	 * The watchdog and the fault handlers look at a busy level: its state
@@ -423,30 +494,22 @@ unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
 	 */
 	smp_wmb();
 	WRITE_ONCE(lv->run, ++run);
-	if (unlikely(level)) {
-		/* Timed only to credit the programs it interrupts. */
-		if (interrupted_any(level))
-			nested = ktime_get_mono_fast_ns();
-		if (level == REX_LEVEL_NMI)
-			WRITE_ONCE(lv->seen, seen_stamp(run, nested ?: ktime_get_mono_fast_ns()));
-	}
+	if (unlikely(level))
+		enter_nested(lv, level, run);
 	barrier();
-	ret = rex_arch_call(level_tos(level), &lv->bp, prog->aux->rex->image.entry, ctx);
+	/*
+	 * What is needed after the call is in the level's state, so that no
+	 * more than the level's address and the return value stay in
+	 * registers across it.
+	 */
+	ret = rex_arch_call(level_tos(level), lv->saved, prog->aux->rex->image.entry, ctx);
 	barrier();
-	this_cpu_write(rex_stack_limit, limit);
-	if (unlikely(lv->nr_res)) {
-		unsigned int left = release_all(lv);
-
-		atomic64_inc(&prog->aux->rex->leaks);
-		pr_warn_once("rex: program %s returned holding %u resources; released\n",
-			     prog->aux->name, left);
-	}
-	WRITE_ONCE(lv->run, run + 1);
-	if (unlikely(nested)) {
-		u64 now = ktime_get_mono_fast_ns();
-
-		credit_interrupted(level, now - nested - READ_ONCE(lv->credit), now);
-	}
+	this_cpu_write(rex_stack_limit, lv->limit_below);
+	if (unlikely(lv->nr_res))
+		returned_holding(lv);
+	WRITE_ONCE(lv->run, lv->run + 1);
+	if (unlikely(lv->nested))
+		exit_nested(lv);
 	preempt_enable();
 	return ret;
 }
@@ -500,7 +563,7 @@ static void __noreturn rex_abort(unsigned int level, enum rex_abort_reason reaso
 	 * passes its own, uninstrumented, stack memory to helpers.
 	 */
 	kasan_unpoison_range((void *)level_bottom(level), REX_STACK_SIZE);
-	rex_arch_unwind(level_tos(level), lv->bp, rex_default_ret(prog));
+	rex_arch_unwind(level_tos(level), lv->saved, rex_default_ret(prog));
 }
 
 /*
@@ -515,7 +578,7 @@ static void __noreturn leave(unsigned int level, enum rex_abort_reason reason,
 
 	lv->fault_ip = ip;
 	WRITE_ONCE(lv->leaving, true);
-	rex_arch_leave(level_tos(level), lv->bp, reason);
+	rex_arch_leave(level_tos(level), lv->saved[0], reason);
 }
 
 /*
@@ -658,9 +721,9 @@ static __always_inline bool redirect(struct pt_regs *regs, unsigned int level,
 	lv->stopped_by = nmi ? "an NMI" : "the watchdog timer";
 	WRITE_ONCE(lv->leaving, true);
 	if (nmi)
-		rex_arch_redirect_nmi(regs, level_tos(level), lv->bp, reason);
+		rex_arch_redirect_nmi(regs, level_tos(level), lv->saved[0], reason);
 	else
-		rex_arch_redirect(regs, level_tos(level), lv->bp, reason);
+		rex_arch_redirect(regs, level_tos(level), lv->saved[0], reason);
 	return true;
 }
 
@@ -843,7 +906,7 @@ static int rex_nmi_handler(unsigned int type, struct pt_regs *regs)
  */
 const struct rex_prog *rex_helper_enter(unsigned long ip)
 {
-	unsigned int level = interrupt_context_level();
+	unsigned int level = context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 
 	if (unlikely(stack_short()))

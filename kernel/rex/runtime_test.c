@@ -407,20 +407,25 @@ static void rr_over(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, over(lv, seen + 10 * budget, budget));
 	KUNIT_EXPECT_EQ(test, lv->seen, seen_stamp(1, seen));
 
-	/* Running, found at @seen: charged from the next unit on. */
+	/*
+	 * Running, found at @seen: charged from the next unit on, and over
+	 * two units (what the stamp's rounding may lose) before the budget.
+	 */
 	lv->run = 3;
 	lv->seen = seen_stamp(3, seen);
 	KUNIT_EXPECT_FALSE(test, over(lv, seen, budget));
-	KUNIT_EXPECT_FALSE(test, over(lv, seen + budget, budget));
+	KUNIT_EXPECT_FALSE(test, over(lv, seen + budget - 2 * unit, budget));
+	KUNIT_EXPECT_EQ(test, run_time(lv, seen + budget - unit), budget - 2 * unit);
+	KUNIT_EXPECT_TRUE(test, over(lv, seen + budget - unit, budget));
+	KUNIT_EXPECT_TRUE(test, over(lv, seen + budget, budget));
 	KUNIT_EXPECT_EQ(test, run_time(lv, seen + budget + unit), budget);
-	KUNIT_EXPECT_TRUE(test, over(lv, seen + budget + unit, budget));
 	/* A clock read before the stamp. */
 	KUNIT_EXPECT_FALSE(test, over(lv, seen - unit, budget));
 	KUNIT_EXPECT_FALSE(test, over(lv, 0, budget));
 	/* Time credited for programs that interrupted it. */
 	lv->credit = 3 * unit;
-	KUNIT_EXPECT_FALSE(test, over(lv, seen + budget + 3 * unit, budget));
-	KUNIT_EXPECT_TRUE(test, over(lv, seen + budget + 4 * unit, budget));
+	KUNIT_EXPECT_FALSE(test, over(lv, seen + budget + unit, budget));
+	KUNIT_EXPECT_TRUE(test, over(lv, seen + budget + 2 * unit, budget));
 	lv->credit = 100 * budget;
 	KUNIT_EXPECT_EQ(test, run_time(lv, seen + budget + 5 * unit), 0ULL);
 	lv->credit = 0;

@@ -10,16 +10,22 @@
 #include <asm/unwind_hints.h>
 
 /*
- * void rex_arch_unwind(unsigned long *tos, unsigned long bp, unsigned int ret)
+ * void rex_arch_unwind(unsigned long *tos, const unsigned long *saved,
+ *			unsigned int ret)
  *
  * Return from the program entry that rex_arch_call() called on the Rex
  * stack whose top word is @tos, with @ret as its return value: the call
- * left its return address right below @tos, and @bp is the frame pointer
- * rex_arch_call() saved.  Whatever the program left on the Rex stack is
- * abandoned.
+ * left its return address right below @tos, and @saved holds the frame
+ * pointer and the callee-saved registers rex_arch_call() saved.  Whatever
+ * the program left on the Rex stack is abandoned.
  */
 SYM_FUNC_START(rex_arch_unwind)
-	movq	%rsi, %rbp
+	movq	0(%rsi), %rbp
+	movq	8(%rsi), %rbx
+	movq	16(%rsi), %r12
+	movq	24(%rsi), %r13
+	movq	32(%rsi), %r14
+	movq	40(%rsi), %r15
 	movl	%edx, %eax
 	leaq	-8(%rdi), %rsp
 	UNWIND_HINT_FUNC

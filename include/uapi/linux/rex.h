@@ -73,11 +73,12 @@
  *        starting with ``bpf_`` or ``rex_``, which are the helpers' names
  *
  * The program refers to the map through an undefined symbol of the same
- * name, whose address it takes (a GOT entry or a pointer in its data);
- * the kernel resolves the symbol to the map bound through fd_array and
- * refuses the load unless that map has this type, key size, value size,
- * number of entries and spin lock, and the flags BPF_F_RDONLY_PROG and
- * BPF_F_WRONLY_PROG as @map_flags has them.
+ * name, whose address it takes (a GOT entry or a pointer in its data) and
+ * passes to helpers; the kernel resolves the symbol to a &struct
+ * rex_map_ref of the map bound through fd_array, and refuses the load
+ * unless that map has this type, key size, value size, number of entries
+ * and spin lock, and the flags BPF_F_RDONLY_PROG and BPF_F_WRONLY_PROG as
+ * @map_flags has them.
  */
 struct rex_map_def {
 	__u32	map_type;
@@ -87,6 +88,26 @@ struct rex_map_def {
 	__u32	map_flags;
 	__u32	spin_lock;
 	char	name[REX_NAME_LEN];
+};
+
+/**
+ * struct rex_map_ref - what the symbol of a map stands for
+ * @values: for a BPF_MAP_TYPE_ARRAY map, the address of its value of
+ *          index 0, whose value of index i is (value_size rounded up to a
+ *          multiple of 8) * i bytes further, for every i below max_entries;
+ *          0 for the other map types
+ *
+ * The kernel's description of one map of the program, which it keeps for
+ * the program's lifetime; programs only read it.  Helpers take its address
+ * as the map, and the kernel checks that it is the address of one of the
+ * program's maps.  @values lets a program look up a value of an array map
+ * without a helper call, as the JIT does for eBPF; the program must then
+ * check the index against max_entries itself, and clamp it in a way that
+ * speculative execution respects (see array_index_nospec()).  The kernel's
+ * part of the structure may grow after @values.
+ */
+struct rex_map_ref {
+	__u64	values;
 };
 
 /**

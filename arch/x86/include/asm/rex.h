@@ -83,7 +83,15 @@ static __always_inline bool in_rex_stack(unsigned long *stack, struct stack_info
 }
 
 void __noreturn rex_fault_exit(unsigned int reason);
-void __noreturn rex_arch_unwind(unsigned long *tos, unsigned long bp, unsigned int ret);
+/*
+ * The registers rex_arch_call() saves for rex_arch_unwind(): the frame
+ * pointer first, then the other registers a callee preserves (%rbx,
+ * %r12-%r15), which a program left early has not restored.
+ */
+#define REX_ARCH_SAVED		6
+
+void __noreturn rex_arch_unwind(unsigned long *tos, const unsigned long *saved,
+				unsigned int ret);
 void rex_arch_fault(void);
 bool rex_stack_overflow(struct pt_regs *regs, unsigned long address);
 void __noreturn rex_arch_leave(unsigned long *tos, unsigned long bp, unsigned int reason);
@@ -130,19 +138,26 @@ int rex_arch_plt_bind(u8 *entry, u64 target);
 /*
  * Call the program entry @entry with @ctx on the Rex stack whose top word
  * is @tos, through the retpoline thunk where the kernel uses them, after
- * the kCFI check where it has kCFI.  The frame pointer is saved in *@bp
- * for rex_arch_unwind(), which can leave the entry from anywhere below it
- * as if it had returned: the registers the callee would have had to
- * preserve are declared clobbered, so nothing but the stack and frame
- * pointers needs restoring.
+ * the kCFI check where it has kCFI.  The frame pointer and the registers
+ * the callee preserves are saved in @saved (REX_ARCH_SAVED words), for
+ * rex_arch_unwind(), which can leave the entry from anywhere below it as
+ * if it had returned.  A program that returns has preserved them itself,
+ * as every function does: saving them costs a store each, where declaring
+ * them clobbered would cost the caller a save and a restore each and the
+ * spilling of what it keeps in them.
  */
-static __always_inline unsigned int rex_arch_call(unsigned long *tos, unsigned long *bp,
+static __always_inline unsigned int rex_arch_call(unsigned long *tos, unsigned long *saved,
 						  const void *entry, const void *ctx)
 {
 	register unsigned long *stack asm("r11") = tos;
 	unsigned int ret;
 
-	asm volatile("movq	%%rbp, (%[bp])\n"
+	asm volatile("movq	%%rbp, 0(%[saved])\n"
+		     "movq	%%rbx, 8(%[saved])\n"
+		     "movq	%%r12, 16(%[saved])\n"
+		     "movq	%%r13, 24(%[saved])\n"
+		     "movq	%%r14, 32(%[saved])\n"
+		     "movq	%%r15, 40(%[saved])\n"
 		     "movq	%%rsp, (%[tos])\n"
 		     "movq	%[tos], %%rsp\n"
 		     REX_ARCH_CHECK_ENTRY
@@ -151,9 +166,8 @@ static __always_inline unsigned int rex_arch_call(unsigned long *tos, unsigned l
 		     "popq	%%rsp\n"
 		     : "=a" (ret), [tos] "+r" (stack), [thunk_target] "+S" (entry),
 		       "+D" (ctx), ASM_CALL_CONSTRAINT
-		     : [bp] "r" (bp)
-		     : "cc", "rbx", "rcx", "rdx", "r8", "r9", "r10",
-		       "r12", "r13", "r14", "r15", "memory");
+		     : [saved] "r" (saved)
+		     : "cc", "rcx", "rdx", "r8", "r9", "r10", "memory");
 	return ret;
 }
 

@@ -137,7 +137,7 @@ impl ProgReturn for () {
 /// Not part of the interface: what the macros of this crate expand to.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::bindings::{rex_map_def, rex_prog_def};
+    pub use crate::bindings::{rex_map_def, rex_map_ref, rex_prog_def};
     pub use core::ffi::c_void;
 
     /// A NUL-padded string field of `N` bytes from `s`, or a build error.
@@ -189,19 +189,15 @@ pub mod __private {
         }
     }
 
-    /// The address the kernel gave the image's map symbol `sym`.
+    /// The address the kernel gave the image's map symbol `sym`: a
+    /// `struct rex_map_ref`, which helpers take as the map.
     #[derive(Clone, Copy)]
-    pub struct MapSym(pub *const u8);
+    pub struct MapSym(pub *const rex_map_ref);
 
     // SAFETY: the symbol's address is a constant the program never writes
-    // through; only helpers use it, as the struct bpf_map it stands for.
+    // through; helpers take it as the map, and the crate reads what the
+    // kernel put there.
     unsafe impl Sync for MapSym {}
-
-    /// An opaque symbol type for the map imports.
-    #[repr(C)]
-    pub struct Opaque {
-        _private: [u8; 0],
-    }
 
     /// Is `a` (NUL-terminated) the section name `b`?
     pub const fn same_section(a: &[u8], b: &str) -> bool {
@@ -349,7 +345,7 @@ macro_rules! map {
         #[allow(non_upper_case_globals)]
         $vis static $name: $kind = {
             extern "C" {
-                static $name: $crate::__private::Opaque;
+                static $name: $crate::__private::rex_map_ref;
             }
 
             #[link_section = ".rex.maps"]
@@ -358,9 +354,11 @@ macro_rules! map {
                 <$kind>::def($crate::__private::map_name(stringify!($name)), $max, 0 $(| $flags)?);
 
             // SAFETY: only the address of the import is taken.
-            <$kind>::new($crate::__private::MapSym(unsafe {
-                core::ptr::addr_of!($name) as *const u8
-            }))
+            <$kind>::new(
+                $crate::__private::MapSym(unsafe { core::ptr::addr_of!($name) }),
+                $max,
+                0 $(| $flags)?,
+            )
         };
     };
 }

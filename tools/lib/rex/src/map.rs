@@ -127,13 +127,17 @@ macro_rules! map_type {
         $(#[$doc])*
         pub struct $ty<$($p),*> {
             sym: MapSym,
+            #[allow(dead_code)]
+            max_entries: u32,
+            #[allow(dead_code)]
+            flags: u32,
             _t: PhantomData<fn() -> ($($p,)*)>,
         }
 
         impl<$($p),*> $ty<$($p),*> {
             #[doc(hidden)]
-            pub const fn new(sym: MapSym) -> Self {
-                Self { sym, _t: PhantomData }
+            pub const fn new(sym: MapSym, max_entries: u32, flags: u32) -> Self {
+                Self { sym, max_entries, flags, _t: PhantomData }
             }
 
             #[doc(hidden)]
@@ -143,6 +147,10 @@ macro_rules! map_type {
                 $key: Pod,
                 $value: Plain,
             {
+                assert!(
+                    core::mem::align_of::<$value>() <= 8,
+                    "map values are aligned to 8 bytes, not more: no u128 or i128 in a value"
+                );
                 def($map_type, size_of::<$key>(), size_of::<$value>(), $lock, max_entries,
                     flags, name)
             }
@@ -211,7 +219,7 @@ impl<const N: usize> StackTrace<N> {
     pub const REUSE_STACKID: u64 = b::BPF_F_REUSE_STACKID as u64;
 
     #[doc(hidden)]
-    pub const fn new(sym: MapSym) -> Self {
+    pub const fn new(sym: MapSym, _max_entries: u32, _flags: u32) -> Self {
         Self { sym }
     }
 
@@ -240,10 +248,53 @@ impl<const N: usize> StackTrace<N> {
 }
 
 impl<V: Plain> Array<V> {
-    /// The value at `index`, or `None` past the end.
+    /// The value at `index`, or `None` past the end (and always `None` in
+    /// a map created with [`flags::WRONLY_PROG`]).
+    ///
+    /// No helper call: as the JIT does for eBPF, the lookup is inlined into
+    /// the program, from where the kernel says the map's values are.
+    #[inline]
     pub fn get(&self, index: u32) -> Option<&V> {
-        lookup(self.sym, &index)
+        if index >= self.max_entries || self.flags & flags::WRONLY_PROG != 0 {
+            return None;
+        }
+        // Values are this far apart in BPF array maps.
+        let stride = (size_of::<V>() as u64 + 7) & !7;
+        // SAFETY: the kernel resolved the symbol to its struct rex_map_ref
+        // of this map, an array map (it checked the map's type, value size
+        // and entry count against the image's description at load), so
+        // `values` is where its value 0 is, 8-byte aligned, and values are
+        // `stride` apart; the index is below max_entries, also under
+        // speculation (nospec_mask()); the value stays valid until the
+        // program returns, and any bytes are a V (see lookup()).
+        unsafe {
+            let values = (*self.sym.0).values;
+            let at = (index as u64 & nospec_mask(index, self.max_entries)) * stride;
+            Some(&*((values + at) as *const V))
+        }
     }
+}
+
+/// All ones if `index < size`, else 0, without a branch the CPU could
+/// predict wrongly: an index masked with it stays below `size` when a
+/// bounds check before is bypassed speculatively (Spectre v1; the
+/// kernel's array_index_mask_nospec()).  In assembly, so that the
+/// compiler, which knows the bounds check, cannot drop it.
+#[inline(always)]
+fn nospec_mask(index: u32, size: u32) -> u64 {
+    let mask: u64;
+    // SAFETY: arithmetic on registers only.
+    unsafe {
+        core::arch::asm!(
+            "cmp {index:e}, {size:e}",
+            "sbb {mask}, {mask}",
+            index = in(reg) index,
+            size = in(reg) size,
+            mask = out(reg) mask,
+            options(pure, nomem, nostack),
+        );
+    }
+    mask
 }
 
 impl<V: Plain> Array<V> {
@@ -387,7 +438,7 @@ pub struct LpmTrie<const N: usize, V> {
 
 impl<const N: usize, V> LpmTrie<N, V> {
     #[doc(hidden)]
-    pub const fn new(sym: MapSym) -> Self {
+    pub const fn new(sym: MapSym, _max_entries: u32, _flags: u32) -> Self {
         Self {
             sym,
             _t: PhantomData,
@@ -402,6 +453,10 @@ impl<const N: usize, V> LpmTrie<N, V> {
         assert!(
             N >= 1 && N <= 256,
             "an LpmTrie key has 1 to 256 bytes of data (the kernel's limit)"
+        );
+        assert!(
+            core::mem::align_of::<V>() <= 8,
+            "map values are aligned to 8 bytes, not more: no u128 or i128 in a value"
         );
         def(
             b::bpf_map_type_BPF_MAP_TYPE_LPM_TRIE,

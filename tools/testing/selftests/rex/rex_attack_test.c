@@ -46,6 +46,8 @@ static const struct {
 	{ REX_MAP_ARG_ARRAY, "an array map", false },
 	{ REX_MAP_ARG_OTHER, "a map of another helper's type", false },
 	{ REX_MAP_ARG_NOT_MAP, "a stack address", false },
+	{ REX_MAP_ARG_INSIDE, "an address inside the map's reference", false },
+	{ REX_MAP_ARG_NEXT, "the address after the last map's reference", false },
 };
 
 /*

@@ -22,6 +22,10 @@
  *    FLOWS flows in turn: a lookup and an update of the flow's entry per
  *    packet, an insert for the first (the counts of all three are
  *    compared);
+ *  - spin lock: an XDP program that takes the spin lock of an array map's
+ *    value, counts and releases it (eBPF: bpf_spin_lock(); Rex: the
+ *    resilient lock, recorded in the cleanup ledger while held); the
+ *    counts of all three are compared;
  *  - stack checks: a Rex program that makes 8 function calls, and the
  *    smallest XDP program, built with and without the stack check at
  *    every function entry;
@@ -55,6 +59,8 @@ REX_IMAGE(bench);
 REX_IMAGE(bench_nocheck);
 REX_IMAGE(xdp_panic);
 REX_IMAGE(rust_bench);
+REX_IMAGE(bench_lock);
+REX_IMAGE(rust_lock);
 REX_TEXT(bench_bpf, "bench.bpf.o");
 
 #define ROUNDS		7
@@ -81,9 +87,12 @@ struct contest {
 	unsigned long long (*round)(int fd);
 };
 
-/* The eBPF object, and the Rex ones in C and (if built) in Rust. */
+/*
+ * The eBPF object, and the Rex ones in C and (if built) in Rust; those of
+ * the spin lock case, which are images of their own.
+ */
 static struct bpf_object *ebpf;
-static struct rex_object *rex_c, *rex_rust;
+static struct rex_object *rex_c, *rex_rust, *lock_c, *lock_rust;
 
 /* Average ns per run of @fd on @frame over @repeat runs, or exit. */
 static unsigned long long test_run_frame(int fd, const unsigned char *frame, unsigned int repeat,
@@ -182,15 +191,16 @@ static int ebpf_fd(const char *name)
  * A case with the eBPF program @bpf, the Rex one in C @c and the Rex one
  * in Rust @rust, if the Rust programs were built.
  */
-static struct contest contest(const char *what, const char *bpf, const char *c, const char *rust)
+static struct contest contest_of(struct rex_object *c_obj, struct rex_object *rust_obj,
+				 const char *what, const char *bpf, const char *c, const char *rust)
 {
 	struct contest k = { .what = what, .n = 2, .names = { "eBPF", "Rex C" } };
 
 	k.fds[0] = ebpf_fd(bpf);
-	k.fds[1] = rex_object__find_prog_fd_by_name(rex_c, c);
-	if (rex_rust) {
+	k.fds[1] = rex_object__find_prog_fd_by_name(c_obj, c);
+	if (rust_obj) {
 		k.names[k.n] = "Rex Rust";
-		k.fds[k.n++] = rex_object__find_prog_fd_by_name(rex_rust, rust);
+		k.fds[k.n++] = rex_object__find_prog_fd_by_name(rust_obj, rust);
 	}
 	for (int i = 0; i < k.n; i++)
 		if (k.fds[i] < 0) {
@@ -198,6 +208,11 @@ static struct contest contest(const char *what, const char *bpf, const char *c, 
 			exit(1);
 		}
 	return k;
+}
+
+static struct contest contest(const char *what, const char *bpf, const char *c, const char *rust)
+{
+	return contest_of(rex_c, rex_rust, what, bpf, c, rust);
 }
 
 /* ns (or instructions) per getppid() system call, over SYSCALLS calls. */
@@ -307,6 +322,29 @@ static void loop_check(const struct contest *c)
 		if (got != want) {
 			fprintf(stderr, "%s: %s summed %llu, not %llu\n", c->what, c->names[i],
 				(unsigned long long)got, (unsigned long long)want);
+			exit(1);
+		}
+	}
+}
+
+/*
+ * Each program of the spin lock case ran ROUNDS + 1 times REPEAT runs (the
+ * warm-up and the rounds): its count says so.  The value is the lock and
+ * then the count, 8-byte aligned in all three layouts.
+ */
+static void lock_check(const struct contest *c)
+{
+	static const char *const maps[] = { "locked", "locked", "LOCKED" };
+	__u64 want = (ROUNDS + 1) * REPEAT, v[2];
+	__u32 zero = 0;
+	int p, fd;
+
+	for (p = 0; p < c->n; p++) {
+		fd = !p ? bpf_object__find_map_fd_by_name(ebpf, maps[p]) :
+		     rex_object__find_map_fd_by_name(p == 1 ? lock_c : lock_rust, maps[p]);
+		if (rex_map_lookup_elem(fd, &zero, v) || v[1] != want) {
+			fprintf(stderr, "%s: %s counted %llu, not %llu\n", c->what, c->names[p],
+				(unsigned long long)v[1], (unsigned long long)want);
 			exit(1);
 		}
 	}
@@ -439,8 +477,11 @@ int main(int argc, char **argv)
 	}
 	rex_c = REX_TEST_LOAD(bench);
 	/* Empty when the Rust programs could not be built (rust-status). */
-	if (rust_bench_end - rust_bench_start > 0)
+	lock_c = REX_TEST_LOAD(bench_lock);
+	if (rust_bench_end - rust_bench_start > 0) {
 		rex_rust = REX_TEST_LOAD(rust_bench);
+		lock_rust = REX_TEST_LOAD(rust_lock);
+	}
 	ebpf = bpf_object__open_mem(bench_bpf_start, bench_bpf_end - bench_bpf_start, NULL);
 	if (!ebpf || bpf_object__load(ebpf)) {
 		fprintf(stderr, "cannot load the eBPF programs (bench.bpf.o)\n");
@@ -468,6 +509,10 @@ int main(int argc, char **argv)
 	c.round = flow_round;
 	side_by_side(&c);
 	flow_check(&c);
+	c = contest_of(lock_c, lock_rust, "spin lock round trip (and a count)", "bpf_bench_lock",
+		       "rex_bench_lock", "rex_rust_lock");
+	side_by_side(&c);
+	lock_check(&c);
 	pair("stack checks (9 function entries)", "none",
 	     rex_object__find_prog_fd_by_name(nocheck, "rex_bench_calls"), "check",
 	     rex_object__find_prog_fd_by_name(rex_c, "rex_bench_calls"));
@@ -504,8 +549,11 @@ int main(int argc, char **argv)
 
 	bpf_object__close(ebpf);
 	rex_object__close(rex_c);
-	if (rex_rust)
+	rex_object__close(lock_c);
+	if (rex_rust) {
 		rex_object__close(rex_rust);
+		rex_object__close(lock_rust);
+	}
 	rex_object__close(nocheck);
 	rex_object__close(faults);
 	return 0;

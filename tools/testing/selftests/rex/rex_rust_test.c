@@ -233,6 +233,8 @@ enum maps_op {
 	OP_READ_USER,
 	OP_HIST_ADD,
 	OP_PCPU_ADD,
+	OP_ARRAY_GET,
+	OP_WRONLY_GET,
 };
 
 #define NONE	(~0ULL)		/* OUT[0] when nothing was found */
@@ -438,6 +440,34 @@ TEST_F(maps, flags)
 	EXPECT_EQ(77, maps_run(_metadata, self, OP_RDONLY_SET, 5, 0, 0, (long long *)&v));
 	EXPECT_EQ(-EPERM, (long long)v);
 	EXPECT_EQ(77, rex_u64_get(MAP("RDONLY"), 0));
+}
+
+/*
+ * Array::get() looks up values without a helper call, where the kernel
+ * says the map's values are: every index finds its own value (values of
+ * 12 bytes are 16 apart), and no index past the end finds one, however
+ * large; a map that is write-only for programs finds nothing.
+ */
+TEST_F(maps, array_get)
+{
+	__u32 i, v[3] = {};
+	__u64 w = 5;
+
+	for (i = 0; i < 5; i++) {
+		v[0] = 100 + i;
+		v[2] = 200 + i;
+		ASSERT_EQ(0, rex_map_update_elem(MAP("VALS"), &i, v, BPF_ANY));
+	}
+	for (i = 0; i < 5; i++)
+		EXPECT_EQ((__u64)(200 + i) << 32 | (100 + i), RUN(OP_ARRAY_GET, i))
+			TH_LOG("index %u", i);
+	EXPECT_EQ(NONE, RUN(OP_ARRAY_GET, 5));
+	EXPECT_EQ(NONE, RUN(OP_ARRAY_GET, 8));
+	EXPECT_EQ(NONE, RUN(OP_ARRAY_GET, 0x80000000));
+	EXPECT_EQ(NONE, RUN(OP_ARRAY_GET, 0xffffffff));
+	i = 0;
+	ASSERT_EQ(0, rex_map_update_elem(MAP("WRONLY"), &i, &w, BPF_ANY));
+	EXPECT_EQ(NONE, RUN(OP_WRONLY_GET, 0));
 }
 
 static bool run_on(int cpu)

@@ -29,6 +29,8 @@ enum {
 	REX_MAP_ARG_ARRAY,	/* an array map */
 	REX_MAP_ARG_OTHER,	/* a map another helper takes */
 	REX_MAP_ARG_NOT_MAP,	/* the address of a stack variable */
+	REX_MAP_ARG_INSIDE,	/* an address inside what a map symbol stands for */
+	REX_MAP_ARG_NEXT,	/* the address just past the last map's */
 };
 
 #endif /* __REX_ATTACH_COMMON_H */

@@ -5,8 +5,8 @@
  * -target bpf and libbpf: the smallest XDP program, an XDP program that
  * counts in an array map, one that sums the LOOP_N entries of an array map
  * with a lookup each, one that counts the packets and bytes of each UDP
- * flow in a hash map keyed by its 5-tuple, and the smallest tracepoint
- * program.
+ * flow in a hash map keyed by its 5-tuple, one that counts under a spin
+ * lock in an array map's value, and the smallest tracepoint program.
  */
 
 #include <linux/bpf.h>
@@ -46,6 +46,19 @@ struct {
 	__type(key, struct flow_key);
 	__type(value, struct flow);
 } flows SEC(".maps");
+
+/* eBPF's spin lock (Rex programs take the resilient one, which is a kfunc). */
+struct locked {
+	struct bpf_spin_lock lock;
+	__u64 n;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct locked);
+} locked SEC(".maps");
 
 SEC("xdp")
 int bpf_bench_pass(struct xdp_md *ctx)
@@ -112,6 +125,20 @@ int bpf_bench_flow(struct xdp_md *ctx)
 		struct flow init = { 1, end - data };
 
 		bpf_map_update_elem(&flows, &key, &init, BPF_NOEXIST);
+	}
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int bpf_bench_lock(struct xdp_md *ctx)
+{
+	__u32 zero = 0;
+	struct locked *v = bpf_map_lookup_elem(&locked, &zero);
+
+	if (v) {
+		bpf_spin_lock(&v->lock);
+		v->n++;
+		bpf_spin_unlock(&v->lock);
 	}
 	return XDP_PASS;
 }

@@ -4,8 +4,8 @@
  * counts in an array map through bpf_map_lookup_elem(), one that sums the
  * LOOP_N entries of an array map with a lookup each, one that counts the
  * packets and bytes of each UDP flow in a hash map keyed by its 5-tuple,
- * and the smallest tracepoint program, each with an eBPF counterpart in bench.bpf.c and a
- * Rust one in rust/rust_bench.rs; and one that makes BENCH_CALLS function
+ * and the smallest tracepoint program, each with an eBPF counterpart in
+ * bench.bpf.c and a Rust one in rust/rust_bench.rs; and one that makes BENCH_CALLS function
  * calls, which rex_bench.c runs built with and without the stack checks
  * at function entries (bench_nocheck.rex).
  */

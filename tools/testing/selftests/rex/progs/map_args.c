@@ -5,7 +5,9 @@
  * and a wrong one panics the program.  cfg[0] selects what is passed:
  * REX_MAP_ARG_OK the map the helper takes, REX_MAP_ARG_ARRAY an array map,
  * REX_MAP_ARG_OTHER a map of the other helper's type, REX_MAP_ARG_NOT_MAP
- * the address of something that is no map.  out[0] counts calls that
+ * the address of something that is no map, REX_MAP_ARG_INSIDE an address
+ * inside what the right map's symbol stands for, and REX_MAP_ARG_NEXT
+ * where the symbol of a map after the last one would point.  out[0] counts calls that
  * returned.  The XDP programs are built here (bpf_perf_event_output(),
  * bpf_map_push_elem() and bpf_map_lookup_elem()), the kprobe program in
  * map_args_kprobe.c: an image's imports must suit all its programs.
@@ -41,6 +43,10 @@ static void *pick(void *ok, void *other, void *not_map)
 		return rex_hide(other);
 	case REX_MAP_ARG_NOT_MAP:
 		return rex_hide(not_map);
+	case REX_MAP_ARG_INSIDE:
+		return rex_hide((char *)ok + 8);
+	case REX_MAP_ARG_NEXT:
+		return rex_hide((char *)&queue + ((char *)&queue - (char *)&stacks));
 	default:
 		return rex_hide(ok);
 	}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 //! The map kinds of the crate beyond arrays and hashes, and map creation
 //! flags: an LRU hash, an LRU per-CPU hash, an LPM trie, a queue, a stack,
-//! a hash created with flags and an array that is read-only for programs;
+//! a hash created with flags, arrays that are read-only or write-only for
+//! programs and an array of values that are not a multiple of 8 bytes;
 //! and, beside them, reads of user memory into buffers of any size and a
 //! power-of-two histogram.
 //! CFG[0] says what a run does (see enum maps_op in rex_rust_test.c),
@@ -30,6 +31,8 @@ rex::map!(RDONLY: Array<u64>, 1, flags = flags::RDONLY_PROG);
 rex::map!(PCPU_ARR: PerCpuArray<u64>, 1);
 rex::map!(HIST: Array<[AtomicU64; hist::SLOTS]>, 1);
 rex::map!(PCPU_CNT: PerCpuArray<AtomicU64>, 1);
+rex::map!(VALS: Array<[u32; 3]>, 5);
+rex::map!(WRONLY: Array<u64>, 1, flags = flags::WRONLY_PROG);
 
 fn cfg(i: u32) -> u64 {
     CFG.get(i).copied().unwrap_or(0)
@@ -45,6 +48,11 @@ fn when_full() -> WhenFull {
 
 fn ipv4(addr: u64) -> [u8; 4] {
     (addr as u32).to_be_bytes()
+}
+
+/// `hi` and `lo` in one word.
+fn pack(lo: u32, hi: u32) -> u64 {
+    (u64::from(hi) << 32) | u64::from(lo)
 }
 
 /// OUT[0] and OUT[1] for a run that found `found` and changed a map with
@@ -102,6 +110,8 @@ rex::xdp! {
                 out(Some(hist::slot(arg) as u64), Ok(()))
             }
             17 => out(Some(PCPU_CNT.add(0, arg) as u64), Ok(())),
+            18 => out(VALS.get(arg as u32).map(|v| pack(v[0], v[2])), Ok(())),
+            19 => out(WRONLY.get(arg as u32).copied(), Ok(())),
             _ => return XdpAction::Drop,
         }
         XdpAction::Pass
