@@ -613,7 +613,7 @@ static __always_inline bool stack_short(void)
  */
 void __noreturn rex_stack_exhausted(unsigned long ip)
 {
-	short_of_stack(interrupt_context_level(), "a function entry", ip);
+	short_of_stack(context_level(), "a function entry", ip);
 }
 
 /**
@@ -629,7 +629,7 @@ void __noreturn rex_stack_exhausted(unsigned long ip)
  */
 void __noreturn rex_panic(const char *msg)
 {
-	unsigned int level = interrupt_context_level();
+	unsigned int level = context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 
 	/* Reading the message may fault; that needs stack too. */
@@ -650,7 +650,7 @@ void __noreturn rex_panic(const char *msg)
  */
 void __noreturn rex_fault_exit(unsigned int reason)
 {
-	unsigned int level = interrupt_context_level();
+	unsigned int level = context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 	char buf[REX_ABORT_MSG_MAX + 128];
 
@@ -805,7 +805,7 @@ static bool decode_kcfi(const struct pt_regs *regs, unsigned long *target, u32 *
  */
 bool rex_trap(struct pt_regs *regs)
 {
-	unsigned int level = interrupt_context_level();
+	unsigned int level = context_level();
 	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
 
 	if (!level_busy(lv) || lv->leaving || !on_level_stack(level, regs->sp) ||

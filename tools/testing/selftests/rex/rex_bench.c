@@ -91,6 +91,7 @@ struct contest {
 	int n;
 	const char *names[MAX_PROGS];
 	int fds[MAX_PROGS];
+	struct rex_object *objs[MAX_PROGS];
 	unsigned long long (*round)(int fd);
 };
 
@@ -206,8 +207,10 @@ static struct contest contest_of(struct rex_object *c_obj, struct rex_object *ru
 
 	k.fds[0] = ebpf_fd(bpf);
 	k.fds[1] = rex_object__find_prog_fd_by_name(c_obj, c);
+	k.objs[1] = c_obj;
 	if (rust_obj) {
 		k.names[k.n] = "Rex Rust";
+		k.objs[k.n] = rust_obj;
 		k.fds[k.n++] = rex_object__find_prog_fd_by_name(rust_obj, rust);
 	}
 	for (int i = 0; i < k.n; i++)
@@ -221,6 +224,13 @@ static struct contest contest_of(struct rex_object *c_obj, struct rex_object *ru
 static struct contest contest(const char *what, const char *bpf, const char *c, const char *rust)
 {
 	return contest_of(rex_c, rex_rust, what, bpf, c, rust);
+}
+
+/* The map of program @p of @c named @names[@p] (eBPF, Rex C, Rex Rust). */
+static int contest_map_fd(const struct contest *c, int p, const char *const *names)
+{
+	return !p ? bpf_object__find_map_fd_by_name(ebpf, names[p]) :
+		    rex_object__find_map_fd_by_name(c->objs[p], names[p]);
 }
 
 /* ns (or instructions) per getppid() system call, over SYSCALLS calls. */
@@ -305,17 +315,15 @@ static void tracepoint_case(void)
 /* Fill the tables of the loop case; run each program once; compare sums. */
 static void loop_check(const struct contest *c)
 {
+	static const char *const table[] = { "table", "table", "TABLE" };
+	static const char *const out[] = { "out", "out", "OUT" };
 	int tables[MAX_PROGS], outs[MAX_PROGS], i;
 	__u64 want = 0, got;
 	__u32 k;
 
-	tables[0] = bpf_object__find_map_fd_by_name(ebpf, "table");
-	outs[0] = bpf_object__find_map_fd_by_name(ebpf, "out");
-	tables[1] = rex_object__find_map_fd_by_name(rex_c, "table");
-	outs[1] = rex_object__find_map_fd_by_name(rex_c, "out");
-	if (rex_rust) {
-		tables[2] = rex_object__find_map_fd_by_name(rex_rust, "TABLE");
-		outs[2] = rex_object__find_map_fd_by_name(rex_rust, "OUT");
+	for (i = 0; i < c->n; i++) {
+		tables[i] = contest_map_fd(c, i, table);
+		outs[i] = contest_map_fd(c, i, out);
 	}
 	for (k = 0; k < LOOP_N; k++) {
 		__u64 v = (__u64)k * k * 2654435761ULL + 7;
@@ -348,8 +356,7 @@ static void lock_check(const struct contest *c)
 	int p, fd;
 
 	for (p = 0; p < c->n; p++) {
-		fd = !p ? bpf_object__find_map_fd_by_name(ebpf, maps[p]) :
-		     rex_object__find_map_fd_by_name(p == 1 ? lock_c : lock_rust, maps[p]);
+		fd = contest_map_fd(c, p, maps);
 		if (rex_map_lookup_elem(fd, &zero, v) || v[1] != want) {
 			fprintf(stderr, "%s: %s counted %llu, not %llu\n", c->what, c->names[p],
 				(unsigned long long)v[1], (unsigned long long)want);
@@ -531,8 +538,7 @@ static void flow_check(const struct contest *c)
 	unsigned int i, p;
 
 	for (p = 0; p < (unsigned int)c->n; p++) {
-		int fd = !p ? bpf_object__find_map_fd_by_name(ebpf, maps[p]) :
-			 rex_object__find_map_fd_by_name(p == 1 ? rex_c : rex_rust, maps[p]);
+		int fd = contest_map_fd(c, p, maps);
 
 		for (i = 0; i < FLOWS; i++) {
 			struct flow_key key = { .proto = 17 };
