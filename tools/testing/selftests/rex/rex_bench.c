@@ -22,6 +22,13 @@
  *    FLOWS flows in turn: a lookup and an update of the flow's entry per
  *    packet, an insert for the first (the counts of all three are
  *    compared);
+ *  - TCP SYN options: an XDP program that takes the fingerprint of a SYN's
+ *    options (progs/bench_parse.h: MSS, window scale, which options, their
+ *    order), run over SYN_FRAMES frames of different option layouts in turn;
+ *  - payload hash: an XDP program that hashes a UDP payload of HASH_BYTES
+ *    bytes (FNV-1a, a byte at a time);
+ *    for both, every program's output on every frame (and on malformed
+ *    ones) is compared with bench_parse.h's in user space;
  *  - spin lock: an XDP program that takes the spin lock of an array map's
  *    value, counts and releases it (eBPF: bpf_spin_lock(); Rex: the
  *    resilient lock, recorded in the cleanup ledger while held); the
@@ -58,6 +65,7 @@
 #include "rex_test.h"
 #include "progs/bench_big.h"
 #include "progs/bench_common.h"
+#include "progs/bench_parse.h"
 #include "progs/panic_common.h"
 
 REX_IMAGE(bench);
@@ -77,6 +85,9 @@ REX_TEXT(bench_big_bpf, "bench_big.bpf.o");
 #define MAX_PROGS	3
 #define FLOWS		64
 #define FRAME		64
+#define MAX_FRAME	1514
+#define SYN_FRAMES	8
+#define HASH_BYTES	512
 
 /* "ns" (wall clock), or "insns" under --clock=icount. */
 static const char *unit = "ns";
@@ -102,16 +113,16 @@ struct contest {
 static struct bpf_object *ebpf;
 static struct rex_object *rex_c, *rex_rust, *lock_c, *lock_rust;
 
-/* Average ns per run of @fd on @frame over @repeat runs, or exit. */
-static unsigned long long test_run_frame(int fd, const unsigned char *frame, unsigned int repeat,
-					 unsigned int *retval)
+/* Average ns per run of @fd on @size bytes of @frame over @repeat runs, or exit. */
+static unsigned long long test_run_size(int fd, const unsigned char *frame, unsigned int size,
+					unsigned int repeat, unsigned int *retval)
 {
 	union bpf_attr attr;
 
 	memset(&attr, 0, sizeof(attr));
 	attr.test.prog_fd = fd;
 	attr.test.data_in = ptr_to_u64(frame);
-	attr.test.data_size_in = FRAME;
+	attr.test.data_size_in = size;
 	attr.test.repeat = repeat;
 	if (sys_bpf(BPF_PROG_TEST_RUN, &attr)) {
 		perror("BPF_PROG_TEST_RUN");
@@ -120,6 +131,13 @@ static unsigned long long test_run_frame(int fd, const unsigned char *frame, uns
 	if (retval)
 		*retval = attr.test.retval;
 	return attr.test.duration;
+}
+
+/* test_run_size() of a FRAME-byte frame. */
+static unsigned long long test_run_frame(int fd, const unsigned char *frame, unsigned int repeat,
+					 unsigned int *retval)
+{
+	return test_run_size(fd, frame, FRAME, repeat, retval);
 }
 
 /* Average ns per run of @fd over @repeat runs on an IPv4 frame, or exit. */
@@ -150,6 +168,11 @@ static unsigned long long median(unsigned long long *v, int n)
  */
 static void csv(const char *what, const char *name, unsigned long long v, const char *u)
 {
+	if (strchr(what, ',') || strchr(name, ',')) {
+		fprintf(stderr, "a comma in \"%s\" or \"%s\" would break the results file\n",
+			what, name);
+		exit(1);
+	}
 	printf("REX-BENCH-CSV,%s,%s,%s,%llu,%s\n",
 	       strcmp(unit, "ns") ? "icount" : "wall", what, name, v, u);
 }
@@ -561,6 +584,181 @@ static void flow_check(const struct contest *c)
 	}
 }
 
+/*
+ * An Ethernet frame carrying an IPv4 packet of @proto from 10.0.0.1 to
+ * 10.0.1.1 with @ip_opts bytes of IP options (NOPs), @size bytes in all;
+ * the offset of what follows the IP header.
+ */
+static unsigned int ipv4_frame(unsigned char *f, unsigned int size, unsigned char proto,
+			       unsigned int ip_opts)
+{
+	memset(f, 0, size);
+	f[12] = 0x08;
+	f[14] = 0x40 | (20 + ip_opts) / 4;
+	f[16] = (size - 14) >> 8;
+	f[17] = (size - 14) & 0xff;
+	f[22] = 64;
+	f[23] = proto;
+	f[26] = 10;
+	f[29] = 1;
+	f[30] = 10;
+	f[32] = 1;
+	f[33] = 1;
+	memset(f + 34, 1, ip_opts);
+	return 14 + 20 + ip_opts;
+}
+
+/*
+ * The option layouts of the SYN case: those of three common stacks, the
+ * MSS alone, none, the longest (40 bytes, most of them no-ops), and two
+ * malformed ones (an option longer than what is left; a length of 1).
+ */
+static const struct {
+	unsigned int len;
+	unsigned char opt[40];
+} syn_layouts[] = {
+	{ 20, { 2, 4, 0x05, 0xb4, 4, 2, 8, 10, 1, 2, 3, 4, 0, 0, 0, 0, 1, 3, 3, 7 } },
+	{ 12, { 2, 4, 0x05, 0xb4, 1, 3, 3, 8, 1, 1, 4, 2 } },
+	{ 24, { 2, 4, 0x05, 0xb4, 1, 3, 3, 6, 1, 1, 8, 10, 9, 9, 9, 9, 0, 0, 0, 0, 4, 2 } },
+	{ 4, { 2, 4, 0x02, 0x18 } },
+	{ 0 },
+	{ 40, { 2, 4, 0x23, 0x8c, 4, 2, 8, 10, 5, 5, 5, 5, 6, 6, 6, 6, 3, 3, 14,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 } },
+	{ 8, { 2, 4, 0x05, 0xb4, 5, 30, 0, 0 } },
+	{ 4, { 1, 1, 3, 1 } },
+};
+
+/* The SYN frame of layout @i (after the IP options of @ip_opts bytes); its size. */
+static unsigned int syn_frame(unsigned char *f, unsigned int i, unsigned int ip_opts)
+{
+	unsigned int len = syn_layouts[i].len, tcp = 14 + 20 + ip_opts;
+
+	ipv4_frame(f, tcp + 20 + len, 6, ip_opts);
+	f[tcp] = 0x9c;			/* source port 40000 */
+	f[tcp + 1] = 0x40;
+	f[tcp + 3] = 80;		/* destination port */
+	f[tcp + 12] = (20 + len) / 4 << 4;
+	f[tcp + 13] = 0x02;		/* SYN */
+	f[tcp + 14] = 0xfa;		/* window */
+	memcpy(f + tcp + 20, syn_layouts[i].opt, len);
+	return tcp + 20 + len;
+}
+
+/* The UDP frame of the hash case: @len bytes of payload after @ip_opts. */
+static unsigned int hash_frame(unsigned char *f, unsigned int len, unsigned int ip_opts)
+{
+	unsigned int udp = ipv4_frame(f, 14 + 20 + ip_opts + 8 + len, 17, ip_opts), i;
+
+	f[udp + 1] = 53;
+	f[udp + 3] = 53;
+	f[udp + 4] = (8 + len) >> 8;
+	f[udp + 5] = (8 + len) & 0xff;
+	for (i = 0; i < len; i++)
+		f[udp + 8 + i] = i * 131 + 7;
+	return udp + 8 + len;
+}
+
+/* One round of the SYN case: REPEAT runs over the SYN_FRAMES layouts. */
+static unsigned long long syn_round(int fd)
+{
+	unsigned long long sum = 0;
+	unsigned char f[MAX_FRAME];
+	unsigned int i, size;
+
+	for (i = 0; i < SYN_FRAMES; i++) {
+		size = syn_frame(f, i, 0);
+		sum += test_run_size(fd, f, size, REPEAT / SYN_FRAMES, NULL);
+	}
+	return sum / SYN_FRAMES;
+}
+
+/* One round of the hash case: REPEAT / 10 runs (each is thousands of instructions). */
+static unsigned long long hash_round(int fd)
+{
+	unsigned char f[MAX_FRAME];
+	unsigned int size = hash_frame(f, HASH_BYTES, 0);
+
+	return test_run_size(fd, f, size, REPEAT / 10, NULL);
+}
+
+/* Program @p of @c ran on @size bytes of @f and stored @want in its digest map, or exit. */
+static void digest_check(const struct contest *c, int p, const unsigned char *f,
+			 unsigned int size, __u64 want, const char *frame)
+{
+	static const char *const maps[] = { "digest", "digest", "DIGEST" };
+	int fd = contest_map_fd(c, p, maps);
+	__u64 got;
+
+	rex_u64_set(fd, 0, ~want);
+	test_run_size(c->fds[p], f, size, 1, NULL);
+	got = rex_u64_get(fd, 0);
+	if (got != want) {
+		fprintf(stderr, "%s: %s on %s: %#llx, not %#llx\n", c->what, c->names[p], frame,
+			(unsigned long long)got, (unsigned long long)want);
+		exit(1);
+	}
+}
+
+/*
+ * Every program of the SYN case finds syn_print()'s fingerprint of every
+ * layout, after 0 and 4 bytes of IP options and in frames cut short (the
+ * options of one then run past the end); and a UDP frame has none.  The
+ * reference must see the first layout as Linux sends it.
+ */
+static void syn_check(const struct contest *c)
+{
+	unsigned int i, size, cut, opts;
+	unsigned char f[MAX_FRAME];
+	char what[64];
+	int p;
+
+	size = syn_frame(f, 0, 0);
+	if (syn_print(f, size) != (1460 | 7 << 16 | 0xfULL << 24 | (__u64)0x2684b2 << 32)) {
+		fprintf(stderr, "%s: syn_print() is wrong: %#llx\n", c->what,
+			(unsigned long long)syn_print(f, size));
+		exit(1);
+	}
+	for (p = 0; p < c->n; p++) {
+		for (i = 0; i < ARRAY_SIZE(syn_layouts); i++)
+			for (opts = 0; opts <= 4; opts += 4)
+				for (cut = 0; cut <= 2; cut += 2) {
+					size = syn_frame(f, i, opts);
+					if (cut && syn_layouts[i].len)
+						size -= cut;
+					snprintf(what, sizeof(what), "layout %u (%u, %u)", i, opts,
+						 cut);
+					digest_check(c, p, f, size, syn_print(f, size), what);
+				}
+		size = hash_frame(f, 64, 0);
+		digest_check(c, p, f, size, 0, "a UDP frame");
+	}
+}
+
+/*
+ * Every program of the hash case finds payload_hash()'s hash of payloads
+ * of 0 to 9 and HASH_BYTES bytes, after 0 and 8 bytes of IP options; and a
+ * TCP frame has none.
+ */
+static void hash_check(const struct contest *c)
+{
+	static const unsigned int lens[] = { 0, 1, 2, 3, 7, 8, 9, HASH_BYTES };
+	unsigned int i, size, opts;
+	unsigned char f[MAX_FRAME];
+	char what[64];
+	int p;
+
+	for (p = 0; p < c->n; p++) {
+		for (i = 0; i < ARRAY_SIZE(lens); i++)
+			for (opts = 0; opts <= 8; opts += 8) {
+				size = hash_frame(f, lens[i], opts);
+				snprintf(what, sizeof(what), "%u bytes after %u", lens[i], opts);
+				digest_check(c, p, f, size, payload_hash(f, size), what);
+			}
+		size = syn_frame(f, 0, 0);
+		digest_check(c, p, f, size, 0, "a TCP frame");
+	}
+}
+
 /* Two programs compared on one row: @a_name, the reference, and @b_name. */
 static void pair(const char *what, const char *a_name, int a, const char *b_name, int b)
 {
@@ -618,6 +816,16 @@ int main(int argc, char **argv)
 	c.round = flow_round;
 	side_by_side(&c);
 	flow_check(&c);
+	c = contest("TCP SYN options (8 layouts)", "bpf_bench_syn", "rex_bench_syn",
+		    "rex_rust_syn");
+	c.round = syn_round;
+	syn_check(&c);
+	side_by_side(&c);
+	c = contest("payload hash (FNV-1a of 512 bytes)", "bpf_bench_hash", "rex_bench_hash",
+		    "rex_rust_hash");
+	c.round = hash_round;
+	hash_check(&c);
+	side_by_side(&c);
 	c = contest_of(lock_c, lock_rust, "spin lock round trip (and a count)", "bpf_bench_lock",
 		       "rex_bench_lock", "rex_rust_lock");
 	side_by_side(&c);

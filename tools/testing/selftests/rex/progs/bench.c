@@ -4,19 +4,22 @@
  * counts in an array map through bpf_map_lookup_elem(), one that sums the
  * LOOP_N entries of an array map with a lookup each, one that counts the
  * packets and bytes of each UDP flow in a hash map keyed by its 5-tuple,
+ * the two of bench_parse.h (a SYN's option fingerprint, a payload's hash),
  * and the smallest tracepoint program, each with an eBPF counterpart in
- * bench.bpf.c and a Rust one in rust/rust_bench.rs; and one that makes BENCH_CALLS function
- * calls, which rex_bench.c runs built with and without the stack checks
+ * bench.bpf.c and a Rust one in rust/rust_bench.rs; and one that makes
+ * BENCH_CALLS function calls, which rex_bench.c runs built with and without the stack checks
  * at function entries (bench_nocheck.rex).
  */
 
 #include "rex_prog.h"
 #include "bench_common.h"
+#include "bench_parse.h"
 
 REX_LICENSE("GPL");
 REX_MAP(counter, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 REX_MAP(table, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), LOOP_N);
 REX_MAP(out, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
+REX_MAP(digest, BPF_MAP_TYPE_ARRAY, sizeof(__u32), sizeof(__u64), 1);
 
 REX_MAP(flows, BPF_MAP_TYPE_HASH, sizeof(struct flow_key), sizeof(struct flow), 1024);
 REX_PROG_STACK(rex_bench_pass, BPF_PROG_TYPE_XDP, 0, 64);
@@ -24,6 +27,8 @@ REX_PROG_STACK(rex_bench_lookup, BPF_PROG_TYPE_XDP, 0, 64);
 REX_PROG_STACK(rex_bench_loop, BPF_PROG_TYPE_XDP, 0, 64);
 REX_PROG_STACK(rex_bench_flow, BPF_PROG_TYPE_XDP, 0, 128);
 REX_PROG_STACK(rex_bench_calls, BPF_PROG_TYPE_XDP, 0, 64);
+REX_PROG_STACK(rex_bench_syn, BPF_PROG_TYPE_XDP, 0, 64);
+REX_PROG_STACK(rex_bench_hash, BPF_PROG_TYPE_XDP, 0, 64);
 REX_TRACEPOINT(rex_bench_tp, sizeof(struct rex_trace_sys_enter));
 
 #define BENCH_CALLS	8
@@ -86,6 +91,28 @@ REX_ENTRY(rex_bench_flow, const struct rex_xdp_buff *, ctx)
 
 		bpf_map_update_elem(&flows, &key, &init, BPF_NOEXIST);
 	}
+	return XDP_PASS;
+}
+
+/* Store @v in digest[0], for rex_bench to compare. */
+static void set_digest(__u64 v)
+{
+	__u32 zero = 0;
+	__u64 *d = bpf_map_lookup_elem(&digest, &zero);
+
+	if (d)
+		*d = v;
+}
+
+REX_ENTRY(rex_bench_syn, const struct rex_xdp_buff *, ctx)
+{
+	set_digest(syn_print(ctx->data, ctx->data_end - ctx->data));
+	return XDP_PASS;
+}
+
+REX_ENTRY(rex_bench_hash, const struct rex_xdp_buff *, ctx)
+{
+	set_digest(payload_hash(ctx->data, ctx->data_end - ctx->data));
 	return XDP_PASS;
 }
 
