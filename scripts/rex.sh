@@ -135,7 +135,7 @@ rexdoc)
 	;;
 fuzz)
 	prepare
-	rm -f "$LOGDIR/test-fuzz-serial.log"
+	rm -f "$LOGDIR/test-fuzz-serial.log" "$LOGDIR/test-fuzz-out.log"
 	"$ENV" run env REX_FLAVOR=debug \
 		REX_CONFIGS="$ENV_SRC/tools/testing/selftests/rex/config $ENV_SRC/scripts/config/debug.config" \
 		scripts/build-kernel.sh
@@ -144,7 +144,8 @@ fuzz)
 	;;
 test)
 	t0=$SECONDS
-	rm -f "$REX_TIMES" "$LOGDIR"/test-*serial.log "$LOGDIR/checks.tap" "$LOGDIR"/kunit.*
+	rm -f "$REX_TIMES" "$LOGDIR"/test-*serial.log "$LOGDIR"/test-*out.log "$LOGDIR/checks.tap" \
+		"$LOGDIR"/kunit.*
 	# Two kernels: clang with Rust, hardened and debug, for the whole
 	# suite; gcc without Rust, as KernelCI builds it, for the C suite
 	# and KUnit.  The plain test kernel of make demo and make bench is
@@ -179,7 +180,7 @@ test)
 	vm_rc=0
 	"$ENV" run env REX_FLAVOR=hardened scripts/vm.sh hardened || vm_rc=$?
 	log "serial log of the hardened VM: $LOGDIR/test-hardened-serial.log"
-	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-hardened-serial.log" >&2 || true
+	grep -E '^(# )*(not )?ok |^# selftests' "$LOGDIR/test-hardened-out.log" >&2 || true
 	wait $checks || true
 	if [ $vm_rc != 0 ]; then
 		wait $kernelci || true

@@ -4,7 +4,10 @@
 one result list and the closing line "N passed, N failed, N skipped".
 
   summary.py [--times TIMES.tsv] CHECKS.tap SERIAL.log [SERIAL.log...] [kunit.log]
+  summary.py --self-test
 
+Each SERIAL.log is a VM's console, NAME-serial.log; its results are read
+from NAME-out.log beside it when there is one (scripts/vm.sh, boot()).
 Test results are read like KernelCI reads them: every "ok"/"not ok" line
 at any nesting depth of the kselftest TAP is a result, except that a
 passing test program whose subtests were counted is not counted again.
@@ -59,14 +62,28 @@ def parse(lines, prefix):
     return results + pending
 
 
-def boot(serial):
-    """Results of one VM boot from its serial log."""
-    results = []
+def lines(path):
+    """The lines of file @path, none if it does not exist."""
     try:
-        with open(serial, errors="replace") as f:
-            log = f.readlines()
+        with open(path, errors="replace") as f:
+            return f.readlines()
     except FileNotFoundError:
-        log = []
+        return []
+
+
+def boot(serial):
+    """Results of one VM boot from its serial log, NAME-serial.log (the
+    console), and NAME-out.log beside it (what the VM's /init printed, on
+    a port of its own, where no kernel message cuts into a result line).
+    The results are read from the second if the VM wrote it, the kernel's
+    reports from the first."""
+    results = []
+    console = lines(serial)
+    log = []
+    if serial.endswith("-serial.log"):
+        log = lines(serial[:-len("-serial.log")] + "-out.log")
+    if not any(l.startswith("REX-") for l in log):
+        log = console
     runs = [l.split()[1] for l in log if l.startswith("REX-RUN ") and len(l.split()) > 1]
     run = runs[0] + ":" if runs else ""
     start = next((i for i, l in enumerate(log) if "REX-KSELFTEST-BEGIN" in l), None)
@@ -95,7 +112,7 @@ def boot(serial):
     leaks = [l.split()[1] for l in log if l.startswith("REX-KMEMLEAK ")]
     if leaks:
         results.append((run + "kernel:kmemleak", "pass" if leaks[0] == "0" else "fail"))
-    splats = [l.rstrip() for l in log if SPLAT.search(l)]
+    splats = [l.rstrip() for l in console if SPLAT.search(l)]
     for s in splats:
         print("# kernel: %s" % s)
     results.append((run + "kernel:log-clean", "fail" if splats else "pass"))
@@ -154,8 +171,42 @@ def times(path):
         print("  %-24s %5d s  %5.1f min%s" % (name, secs[name], secs[name] / 60, note))
 
 
+def self_test():
+    """Check boot() on a VM's logs whose console has a result line cut by a
+    kernel message: the results come whole from NAME-out.log, the kernel's
+    report from the console; without NAME-out.log the cut result is lost
+    (counted under a name that is not the test's).
+    Exits 1 on a difference."""
+    import tempfile
+
+    tap = ["REX-CPUS 2", "REX-KSELFTEST-BEGIN", "TAP version 13", "1..2",
+           "ok 1 selftests: rex: a", "not ok 2 selftests: rex: b",
+           "REX-KSELFTEST-END rc=1"]
+    console = tap[:4] + ["ok 1 sel[    3.100000] rex: program p panicked",
+                         "ftests: rex: a"] + tap[5:] + \
+        ["[    4.200000] BUG: kernel NULL pointer dereference, address: 0"]
+    want = [("vm:run-complete", "pass"), ("vm:smp", "pass"),
+            ("rex:selftests: rex: a", "pass"), ("rex:selftests: rex: b", "fail"),
+            ("kernel:log-clean", "fail")]
+    with tempfile.TemporaryDirectory() as d:
+        serial = os.path.join(d, "vm-serial.log")
+        with open(serial, "w") as f:
+            f.write("\r\n".join(console) + "\r\n")
+        alone = boot(serial)
+        with open(os.path.join(d, "vm-out.log"), "w") as f:
+            f.write("\r\n".join(tap) + "\r\n")
+        both = boot(serial)
+    ok = both == want and want[2] not in alone
+    print("summary.py self-test: %s" % ("ok" if ok else "FAILED"))
+    if not ok:
+        print("with NAME-out.log: %s\nwithout: %s" % (both, alone))
+    sys.exit(0 if ok else 1)
+
+
 def main():
     args = sys.argv[1:]
+    if args == ["--self-test"]:
+        self_test()
     times_file = None
     if args[:1] == ["--times"]:
         times_file, args = args[1], args[2:]

@@ -14,6 +14,16 @@ ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
 ip link set lo up 2>/dev/null
+# What this script and the tests print goes to the second serial port
+# (NAME-out.log on the host), written by one process, so in whole lines;
+# and to the console (NAME-serial.log), where the kernel's messages can
+# land in the middle of a line: results are read from the first.
+tee_pid=
+if [ -c /dev/ttyS1 ] && mkfifo /tmp/init-out; then
+	tee /dev/ttyS1 < /tmp/init-out > /dev/console &
+	tee_pid=$!
+	exec > /tmp/init-out 2>&1
+fi
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root
 
 mode=test
@@ -167,4 +177,11 @@ esac
 # QEMU exit.
 dmesg > /dev/null
 sync
+# Let tee write what it has (a process the tests left behind may hold the
+# pipe open: not for more than 5 s).
+if [ -n "$tee_pid" ]; then
+	exec > /dev/console 2>&1
+	(sleep 5; kill $tee_pid 2>/dev/null) &
+	wait $tee_pid
+fi
 reboot -f
