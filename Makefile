@@ -2,8 +2,8 @@
 #
 # Rex developer entry points; see README.md.
 
-.PHONY: all test test-fresh demo bench fuzz check check-series check-matrix series prepare shell \
-	rexdoc
+.PHONY: all test test-fresh demo bench fuzz check check-series check-postable check-matrix series \
+	prepare shell rexdoc
 
 all: test
 
@@ -28,6 +28,9 @@ check:
 
 check-series:
 	scripts/rex.sh check-series
+
+check-postable:
+	scripts/rex.sh check-postable
 
 check-matrix:
 	scripts/rex.sh check-matrix

@@ -18,6 +18,8 @@
 #               rust-project.json for the samples
 #   summary     summary.py reads results whole from a VM's second serial
 #               port when a kernel message cut them on the console
+#   postable    series.py postable refuses a series made without an
+#               identity or missing its author's sign-off
 #   bisect      every patch of the series builds (REX_CHECK_BISECT=0 skips)
 #   matrix      the configurations that must not break: allnoconfig,
 #               defconfig, i386, arm64, Debian's amd64 and rt ones, and
@@ -39,7 +41,7 @@ REX_FILES=(kernel/rex/*.c kernel/rex/*.h include/linux/rex.h)
 RES=$(mktemp -d)
 trap 'rm -rf "$RES"' EXIT
 CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig rust-refuse rust-tools summary
-	bisect matrix)
+	postable bisect matrix)
 
 run_check() {	# name command...
 	local name=$1 rc=0
@@ -194,6 +196,7 @@ check_kunit_selection() {
 builds=$!
 run_check series python3 "$REX_SRC/scripts/series.py" check
 run_check summary python3 "$REX_SRC/scripts/summary.py" --self-test
+run_check postable python3 "$REX_SRC/scripts/series.py" postable --self-test
 run_check kernel-doc check_kdoc
 run_check w1 check_w1
 run_check sparse check_sparse

@@ -21,7 +21,9 @@
 #   scripts/rex.sh bench     prepare + boot the VM and run the benchmark
 #   scripts/rex.sh fuzz      prepare + a long run of the loader fuzzer in the
 #                            VM, on the debug kernel (KASAN, kmemleak)
-#   scripts/rex.sh series    regenerate patches/
+#   scripts/rex.sh series    regenerate patches/ (author: git's identity)
+#   scripts/rex.sh check-postable  fail unless patches/ has an author and
+#                            sign-offs (a series made without is DO NOT POST)
 #   scripts/rex.sh rexdoc    prepare + the API reference of the crate rex
 #                            (rustdoc) in $REX_CACHE/build/rexdoc
 . "$(dirname "$0")/lib.sh"
@@ -98,8 +100,18 @@ prepare)
 	;;
 series)
 	environment
+	# The series' author: git's identity here, which the environment
+	# does not see (scripts/series.py).
+	if [ -z "${REX_SERIES_AUTHOR:-}" ] && name=$(git -C "$REX_SRC" config user.name) &&
+		email=$(git -C "$REX_SRC" config user.email); then
+		export REX_SERIES_AUTHOR="$name <$email>"
+	fi
 	"$ENV" run python3 scripts/series.py generate >/dev/null
-	log "patches/ regenerated"
+	log "patches/ regenerated (author: ${REX_SERIES_AUTHOR:-none: DO NOT POST})"
+	;;
+check-postable)
+	environment
+	"$ENV" run python3 scripts/series.py postable
 	;;
 check-series)
 	environment
@@ -205,6 +217,6 @@ test)
 		"$ENV_CACHE/logs/test-kernelci-serial.log" "$ENV_CACHE/logs/kunit.log"
 	;;
 *)
-	die "usage: $0 prepare|check|check-series|check-matrix|test|fresh|fuzz|demo|bench|series|rexdoc"
+	die "usage: $0 prepare|check|check-series|check-postable|check-matrix|test|fresh|fuzz|demo|bench|series|rexdoc"
 	;;
 esac

@@ -4,12 +4,27 @@
 patch series.
 
   series.py build            commit the series onto the pristine tree in
-                             $REX_CACHE/series, print the head commit
+                             $REX_CACHE/series with the identity of the
+                             committed one, print the head commit
   series.py generate [DIR]   build, then write format-patch output into DIR
                              (default: patches/ of this repository)
   series.py check            fail if patches/ is stale, does not apply with
                              git am, or checkpatch --strict reports errors
                              or warnings (CHECKs are listed)
+  series.py postable [--self-test]
+                             fail if patches/ is not fit to post: made
+                             without an identity, or a patch lacks its
+                             author's Signed-off-by
+
+The series' author, who signs off every patch and is the M: of the
+MAINTAINERS entry, is whoever generates it: REX_SERIES_AUTHOR ("Name
+<email>"), else git's user.name and user.email (scripts/rex.sh passes
+the host's).  Without one, or with an address in a domain reserved by
+RFC 2606 (example, invalid, test, localhost), the series is made for
+review and testing only: the author is NO_AUTHOR, the patches carry no Signed-off-by (a
+sign-off is a person's), the subjects say DO NOT POST and "postable"
+fails.  "check" makes the series again with the identity of the
+committed one, so that it checks what the series is, not who made it.
 """
 
 import filecmp
@@ -30,11 +45,19 @@ MANIFEST = os.path.join(SRC, "patches", "series.manifest")
 DIFFS = os.path.join(SRC, "patches", "diffs")
 DATE = "2026-01-01T00:00:00Z"
 # Identity and dates of the generated commits, fixed so that the series is
-# reproducible; the author comes from the manifest.
+# reproducible; the author is set by build().
 IDENT = {"GIT_AUTHOR_DATE": DATE, "GIT_COMMITTER_DATE": DATE,
          "GIT_AUTHOR_NAME": "Rex tooling", "GIT_AUTHOR_EMAIL": "rex@localhost",
          "GIT_COMMITTER_NAME": "Rex tooling",
          "GIT_COMMITTER_EMAIL": "rex@localhost"}
+# The author of a series made without an identity: no person, no list.
+NO_AUTHOR = "DO NOT POST <do-not-post@invalid>"
+AUTHOR_RE = r"[^<>@]*[^<>@\s] <[^<>@\s]+@[^<>@\s]+>"
+# Addresses in the domains RFC 2606 reserves reach no one: an identity
+# with one is a placeholder (a machine's or a test's), not a person who
+# can sign off.
+PLACEHOLDER_RE = (r"@(?:[^>]*\.)?(?:example(?:\.(?:com|net|org))?|invalid|test|"
+                  r"localhost|localdomain)>$")
 # Where overlay files live; each must belong to exactly one patch.
 OVERLAY_ROOTS = ("arch", "Documentation", "include", "kernel", "samples",
                  "tools")
@@ -52,6 +75,36 @@ def git(*args, cwd=TREE, stdin=None):
         die("git %s failed:\n%s%s" % (" ".join(args), r.stdout or "",
                                       r.stderr or ""))
     return (r.stdout or "").strip()
+
+
+def identity():
+    """The series' author as "Name <email>", or None: REX_SERIES_AUTHOR,
+    else git's user.name and user.email as seen from this repository."""
+    author = os.environ.get("REX_SERIES_AUTHOR", "").strip()
+    if not author:
+        conf = [subprocess.run(["git", "config", "--get", k], cwd=SRC, text=True,
+                               stdout=subprocess.PIPE).stdout.strip()
+                for k in ("user.name", "user.email")]
+        author = "%s <%s>" % tuple(conf) if all(conf) else ""
+    if author and (not re.fullmatch(AUTHOR_RE, author) or author == NO_AUTHOR):
+        die("the series' author must be \"Name <email>\", not \"%s\"" % author)
+    if author and re.search(PLACEHOLDER_RE, author):
+        print("series: %s is no one's address (a reserved domain): the series "
+              "is made DO NOT POST" % author, file=sys.stderr)
+        return None
+    return author or None
+
+
+def committed_author(patches=os.path.join(SRC, "patches")):
+    """The author of the series in @patches (None if it was made without
+    one), from the From: line of its cover letter."""
+    cover = [f for f in os.listdir(patches)
+             if f.startswith("0000-") and f.endswith(".patch")]
+    if not cover:
+        return None
+    with open(os.path.join(patches, cover[0])) as f:
+        m = re.search(r"^From: (.*)$", f.read(), re.M)
+    return m.group(1) if m and m.group(1) != NO_AUTHOR else None
 
 
 def parse_manifest():
@@ -105,15 +158,18 @@ def patch_files(patch, all_files):
     return files
 
 
-def update_maintainers(path):
+def update_maintainers(path, author):
     """Write the Rex entry of MAINTAINERS-snippet into @path, in order,
     with only the F: patterns that exist in the tree so far, so that every
-    patch that adds files also covers them (checkpatch FILE_PATH_CHANGES)."""
+    patch that adds files also covers them (checkpatch FILE_PATH_CHANGES);
+    its M: @AUTHOR@ is @author, and is left out without one."""
     top = os.path.dirname(path)
     with open(os.path.join(SRC, "MAINTAINERS-snippet")) as f:
-        entry = [l for l in f.read().rstrip("\n").split("\n")
-                 if not l.startswith("F:\t") or
-                 os.path.exists(os.path.join(top, l[3:]))]
+        entry = [l.replace("@AUTHOR@", author or "")
+                 for l in f.read().rstrip("\n").split("\n")
+                 if (not l.startswith("F:\t") or
+                     os.path.exists(os.path.join(top, l[3:]))) and
+                 (author or "@AUTHOR@" not in l)]
     name = entry[0]
     with open(path) as f:
         lines = f.read().split("\n")
@@ -153,11 +209,12 @@ def worktree(path):
         git("worktree", "add", "-f", "--detach", path, "pristine")
 
 
-def inputs_key(all_files):
+def inputs_key(all_files, author):
     """A digest of everything the series is made from: the pristine
-    commit, this script, the manifest, the diffs, the MAINTAINERS entry
-    and the overlay files (names and contents)."""
+    commit, the author, this script, the manifest, the diffs, the
+    MAINTAINERS entry and the overlay files (names and contents)."""
     h = hashlib.sha256(git("rev-parse", "pristine").encode())
+    h.update(b"\0" + (author or "").encode())
     paths = [os.path.abspath(__file__), MANIFEST,
              os.path.join(SRC, "MAINTAINERS-snippet")]
     paths += sorted(os.path.join(DIFFS, d) for d in os.listdir(DIFFS))
@@ -169,22 +226,22 @@ def inputs_key(all_files):
     return h.hexdigest()
 
 
-def build():
-    """Commit the series onto the pristine tree as the branch "rex" and
-    return (series, patches, head).  The commits are reproducible; when
-    nothing they are made from changed since the last build, the branch
-    is reused instead of made again."""
+def build(author):
+    """Commit the series of @author (None: NO_AUTHOR's) onto the pristine
+    tree as the branch "rex" and return (series, patches, head).  The
+    commits are reproducible; when nothing they are made from changed
+    since the last build, the branch is reused instead of made again."""
     series, patches = parse_manifest()
     if not os.path.isdir(os.path.join(TREE, ".git")):
         die("no kernel tree in %s (run scripts/fetch-kernel.sh)" % TREE)
-    # The identity of the commits and of the cover letter: the manifest's
-    # author, also when the commits are reused.
-    name, email = re.fullmatch(r"(.*) <(.*)>", series["author"]).groups()
+    # The identity of the commits and of the cover letter, also when the
+    # commits are reused.
+    name, email = re.fullmatch(r"(.*) <(.*)>", author or NO_AUTHOR).groups()
     for k in ("AUTHOR", "COMMITTER"):
         IDENT["GIT_%s_NAME" % k] = name
         IDENT["GIT_%s_EMAIL" % k] = email
     all_files = overlay_files()
-    key = inputs_key(all_files)
+    key = inputs_key(all_files, author)
     stamp = os.path.join(TREE, ".git", "rex-series-key")
     try:
         with open(stamp) as f:
@@ -201,7 +258,6 @@ def build():
     git("clean", "-q", "-fdx", cwd=WORK)
 
     claimed = {}
-    author = series["author"]
     for p in patches:
         for f in patch_files(p, all_files):
             if f in claimed:
@@ -215,10 +271,11 @@ def build():
             git("apply", "--index", "--whitespace=nowarn",
                 os.path.join(DIFFS, d), cwd=WORK)
         if p.get("files"):
-            update_maintainers(os.path.join(WORK, "MAINTAINERS"))
+            update_maintainers(os.path.join(WORK, "MAINTAINERS"), author)
             git("add", "MAINTAINERS", cwd=WORK)
-        msg = "%s\n\n%s\nSigned-off-by: %s\n" % (p["subject"], p["body"],
-                                                  author)
+        msg = "%s\n\n%s" % (p["subject"], p["body"])
+        if author:
+            msg += "\nSigned-off-by: %s\n" % author
         git("commit", "-q", "-F", "-", cwd=WORK, stdin=msg)
     missing = [f for f in all_files if f not in claimed]
     if missing:
@@ -230,13 +287,15 @@ def build():
     return series, patches, head
 
 
-def generate(outdir):
-    series, patches, head = build()
+def generate(outdir, author):
+    """Write the series of @author (None: made without one) into @outdir."""
+    series, patches, head = build(author)
+    prefix = series["prefix"] if author else "DO NOT POST " + series["prefix"]
     tmp = tempfile.mkdtemp(prefix="rex-series-")
     try:
         git("format-patch", "-q", "--cover-letter", "--zero-commit",
             "--no-signature", "--base=pristine", "--subject-prefix=" +
-            series["prefix"], "-o", tmp, "pristine.." + head)
+            prefix, "-o", tmp, "pristine.." + head)
         cover = os.path.join(tmp, sorted(os.listdir(tmp))[0])
         with open(cover) as f:
             text = f.read()
@@ -255,11 +314,14 @@ def generate(outdir):
     return head
 
 
-def run_checkpatch(paths, dest=sys.stdout):
+def run_checkpatch(paths, signed, dest=sys.stdout):
+    """checkpatch --strict on @paths; of a series made without an identity
+    (not @signed), the missing sign-offs are not reported."""
     bad = False
+    ignore = [] if signed else ["--ignore", "MISSING_SIGN_OFF"]
     for p in paths:
         r = subprocess.run(["perl", os.path.join(TREE, "scripts/checkpatch.pl"),
-                            "--strict", "--show-types", "--terse", p],
+                            "--strict", "--show-types", "--terse"] + ignore + [p],
                            cwd=TREE, text=True, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT)
         out = r.stdout.strip()
@@ -278,9 +340,13 @@ def run_checkpatch(paths, dest=sys.stdout):
 def check():
     ok = True
     committed = os.path.join(SRC, "patches")
+    author = committed_author()
+    if not author:
+        print("series: made without an identity: DO NOT POST, no sign-offs "
+              "(see series.py postable)")
     tmp = tempfile.mkdtemp(prefix="rex-check-")
     try:
-        generate(tmp)
+        generate(tmp, author)
         want = sorted(f for f in os.listdir(tmp) if f.endswith(".patch"))
         have = sorted(f for f in os.listdir(committed) if f.endswith(".patch"))
         if want != have or any(not filecmp.cmp(os.path.join(tmp, f),
@@ -332,7 +398,7 @@ def check():
         else:
             print("series: git am onto pristine: ok", file=out)
 
-        if run_checkpatch(paths, out):
+        if run_checkpatch(paths, author is not None, out):
             print("series: checkpatch --strict: no errors or warnings", file=out)
         else:
             passed = False
@@ -346,17 +412,73 @@ def check():
     return ok
 
 
+def postable(committed=os.path.join(SRC, "patches")):
+    """Is the series in @committed fit to post?  It is not when it was made
+    without an identity, or when a patch lacks its author's sign-off."""
+    author = committed_author(committed)
+    if not author:
+        print("series: patches/ was made without an identity (From: %s, no "
+              "Signed-off-by, DO NOT POST in every subject): set git's "
+              "user.name and user.email, or REX_SERIES_AUTHOR, and run "
+              "'make series'" % NO_AUTHOR)
+        return False
+    ok = True
+    for f in sorted(os.listdir(committed)):
+        if not f.endswith(".patch") or f.startswith("0000-"):
+            continue
+        with open(os.path.join(committed, f)) as p:
+            text = p.read()
+        if ("\nSigned-off-by: %s\n" % author not in text or
+                re.search(r"^Subject: \[DO NOT POST", text, re.M)):
+            print("series: %s: no Signed-off-by: %s, or marked DO NOT POST"
+                  % (f, author))
+            ok = False
+    if ok:
+        print("series: patches/ is signed off by %s" % author)
+    return ok
+
+
+def postable_self_test():
+    """postable() on series made up here: one made without an identity,
+    one signed off, one with a patch whose sign-off is not its author's.
+    Exits 1 unless it refuses the first and the last."""
+    def series(author, signers):
+        d = tempfile.mkdtemp(prefix="rex-postable-")
+        prefix = "RFC PATCH" if author else "DO NOT POST RFC PATCH"
+        for i, signer in enumerate([None] + signers):
+            with open(os.path.join(d, "%04d-x.patch" % i), "w") as f:
+                f.write("From: %s\nSubject: [%s %d/%d] x\n\nWhy.\n\n%s---\n"
+                        % (author or NO_AUTHOR, prefix, i, len(signers),
+                           "Signed-off-by: %s\n" % signer if signer else ""))
+        return d
+
+    jane = "Jane Doe <jane@kernel.org>"
+    cases = [(series(None, [None, None]), False), (series(jane, [jane, jane]), True),
+             (series(jane, [jane, "John Roe <john@kernel.org>"]), False)]
+    got = []
+    for d, _ in cases:
+        got.append(postable(d))
+        shutil.rmtree(d)
+    ok = got == [want for _, want in cases]
+    print("series.py postable self-test: %s" % ("ok" if ok else "FAILED: %s" % got))
+    sys.exit(0 if ok else 1)
+
+
 def main():
     cmd = sys.argv[1] if len(sys.argv) > 1 else "generate"
     if cmd == "build":
-        print(build()[2])
+        print(build(committed_author())[2])
     elif cmd == "generate":
         out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(SRC, "patches")
-        print(generate(out))
+        print(generate(out, identity()))
     elif cmd == "check":
         sys.exit(0 if check() else 1)
+    elif cmd == "postable" and sys.argv[2:] == ["--self-test"]:
+        postable_self_test()
+    elif cmd == "postable":
+        sys.exit(0 if postable() else 1)
     else:
-        die("usage: series.py build | generate [DIR] | check")
+        die("usage: series.py build | generate [DIR] | check | postable")
 
 
 if __name__ == "__main__":
