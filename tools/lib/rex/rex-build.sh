@@ -253,6 +253,27 @@ rustc_lib() {
 	RUSTC_BOOTSTRAP=1 run "$RUSTC" "${FLAGS[@]}" "${TARGET[@]}" -L "$DIR" "$@"
 }
 
+# Is the crate $DIR/lib$1.rlib older than the files after it?  By their
+# contents, not their times: checkouts of other versions of these sources
+# share the cache, and their files' times say nothing about which built
+# it.  A crate is stale too when one it was built against was built again
+# (rustc would not take it: "can't find crate").  Records what it was
+# built from in $DIR/lib$1.from for the next call.
+stale() {
+	local crate=$1 from
+	shift
+	from=$(cat "$@" | sha256sum | cut -c1-64)
+	[ -f "$DIR/lib$crate.rlib" ] && [ "$(cat "$DIR/lib$crate.from" 2>/dev/null)" = "$from" ] &&
+		return 1
+	echo "$from" > "$DIR/lib$crate.from.new"
+	return 0
+}
+
+# Record that $DIR/lib$1.rlib was built from what stale() saw.
+built() {
+	mv "$DIR/lib$1.from.new" "$DIR/lib$1.from"
+}
+
 # core and compiler_builtins, once; the lock keeps parallel builds out.
 build_runtime() {
 	exec 8>"$DIR/.lock"
@@ -262,10 +283,10 @@ build_runtime() {
 			--cfg no_fp_fmt_parse -o "$DIR/libcore.rlib" \
 			"$(sysroot_src)/core/src/lib.rs"
 	fi
-	if [ ! -f "$DIR/libcompiler_builtins.rlib" ] ||
-	   [ "$LIBREX_DIR/compiler_builtins.rs" -nt "$DIR/libcompiler_builtins.rlib" ]; then
+	if stale compiler_builtins "$LIBREX_DIR/compiler_builtins.rs" "$DIR/libcore.rlib"; then
 		rustc_lib --crate-type rlib --crate-name compiler_builtins \
 			-o "$DIR/libcompiler_builtins.rlib" "$LIBREX_DIR/compiler_builtins.rs"
+		built compiler_builtins
 	fi
 	flock -u 8
 }
@@ -286,21 +307,18 @@ BINDGEN_VARS='REX_.*|BPF_ANY|BPF_NOEXIST|BPF_EXIST|BPF_F_CURRENT_CPU|BPF_F_USER_
 BINDGEN_VARS+='|BPF_F_REUSE_STACKID|TC_ACT_.*|EINVAL|E2BIG|BPF_F_NO_PREALLOC|BPF_F_NO_COMMON_LRU'
 BINDGEN_VARS+='|BPF_F_ZERO_SEED|BPF_F_RDONLY_PROG|BPF_F_WRONLY_PROG'
 
-# The crate rex, rebuilt when its sources or the headers change.
+# The crate rex, rebuilt when its sources, the headers or the runtime
+# crates change.
 build_rex() {
-	local h newest
+	local h
 	h=$(hdrs)
 	[ -f "$h/linux/rex.h" ] ||
 		die "no uapi headers with linux/rex.h in $h (make headers_install)"
 	exec 8>"$DIR/.lock"
 	flock 8
-	newest=
-	if [ -f "$DIR/librex.rlib" ]; then
-		newest=$(find "$LIBREX_DIR/src" "$LIBREX_DIR/rex_helpers.h" \
-			"$LIBREX_DIR/rex_bindings.h" "$h/linux/rex.h" "$h/linux/bpf.h" \
-			-newer "$DIR/librex.rlib" | head -n1)
-	fi
-	if [ ! -f "$DIR/librex.rlib" ] || [ -n "$newest" ]; then
+	if stale rex "$LIBREX_DIR"/src/*.rs "$LIBREX_DIR/rex_helpers.h" \
+		"$LIBREX_DIR/rex_bindings.h" "$h/linux/rex.h" "$h/linux/bpf.h" \
+		"$DIR/libcore.rlib" "$DIR/libcompiler_builtins.rlib"; then
 		command -v "$BINDGEN" >/dev/null || die "no bindgen ($BINDGEN) found"
 		run "$BINDGEN" "$LIBREX_DIR/rex_bindings.h" -o "$DIR/rex_bindings.rs" \
 			--use-core --ctypes-prefix core::ffi --no-layout-tests \
@@ -310,6 +328,7 @@ build_rex() {
 			-- -nostdinc -isystem "$h" -I "$LIBREX_DIR" -target x86_64-linux-gnu
 		OUT_DIR=$DIR rustc_lib --crate-type rlib --crate-name rex \
 			-o "$DIR/librex.rlib" "$LIBREX_DIR/src/lib.rs"
+		built rex
 	fi
 	flock -u 8
 }
