@@ -222,7 +222,7 @@ setup_flags() {
 	# the prologue, so a frame must leave the kernel's reserve: the
 	# frame sizes are checked after the link.
 	FLAGS+=(-Crelocation-model=pie -Zfunction-sections=y -Coverflow-checks=y
-		-Cdebug-assertions=y -Cpanic=abort -Zinstrument-mcount -Zemit-stack-sizes)
+		-Cpanic=abort -Zinstrument-mcount -Zemit-stack-sizes)
 }
 
 # Where the target specification and the built crates go: one directory
