@@ -38,7 +38,8 @@ def bars(cases):
             for prog in COLORS:
                 if (clock, prog) in figures:
                     row.append((clock, prog, figures[(clock, prog)] / base))
-        out.append((case, row))
+        if row:
+            out.append((case, row))
     return out
 
 

@@ -29,6 +29,14 @@
  *    bytes (FNV-1a, a byte at a time);
  *    for both, every program's output on every frame (and on malformed
  *    ones) is compared with bench_parse.h's in user space;
+ *  - memcached cache: a memcached GET cache in XDP after BMC (progs/bmc.h;
+ *    eBPF in progs/bmc.bpf.c, Rex in rust/rust_bmc.rs), per request on
+ *    recorded request frames: a GET hit answered with XDP_TX, a GET miss
+ *    passed up, a SET that invalidates; a hit rewrites the frame, so each
+ *    run is a BPF_PROG_TEST_RUN of its own, and the test timer's cost per
+ *    call (the smallest program's, one run a call against REPEAT) is taken
+ *    off; the replies, verdicts and counts of both programs are checked
+ *    against user space's on those frames and on malformed ones;
  *  - spin lock: an XDP program that takes the spin lock of an array map's
  *    value, counts and releases it (eBPF: bpf_spin_lock(); Rex: the
  *    resilient lock, recorded in the cleanup ledger while held); the
@@ -66,6 +74,7 @@
 #include "progs/bench_big.h"
 #include "progs/bench_common.h"
 #include "progs/bench_parse.h"
+#include "progs/bmc.h"
 #include "progs/panic_common.h"
 
 REX_IMAGE(bench);
@@ -75,8 +84,10 @@ REX_IMAGE(rust_bench);
 REX_IMAGE(bench_lock);
 REX_IMAGE(rust_lock);
 REX_IMAGE(bench_big);
+REX_IMAGE(rust_bmc);
 REX_TEXT(bench_bpf, "bench.bpf.o");
 REX_TEXT(bench_big_bpf, "bench_big.bpf.o");
+REX_TEXT(bmc_bpf, "bmc.bpf.o");
 
 #define ROUNDS		7
 #define REPEAT		100000
@@ -88,6 +99,7 @@ REX_TEXT(bench_big_bpf, "bench_big.bpf.o");
 #define MAX_FRAME	1514
 #define SYN_FRAMES	8
 #define HASH_BYTES	512
+#define BMC_CALLS	2000
 
 /* "ns" (wall clock), or "insns" under --clock=icount. */
 static const char *unit = "ns";
@@ -104,6 +116,7 @@ struct contest {
 	int fds[MAX_PROGS];
 	struct rex_object *objs[MAX_PROGS];
 	unsigned long long (*round)(int fd);
+	unsigned long long less;	/* taken off every figure */
 };
 
 /*
@@ -207,8 +220,10 @@ static void side_by_side(const struct contest *c)
 		for (i = 0; i < c->n; i++)
 			t[i][r] = c->round ? c->round(c->fds[i]) :
 				  test_run(c->fds[i], REPEAT, NULL);
-	for (i = 0; i < c->n; i++)
+	for (i = 0; i < c->n; i++) {
 		m[i] = median(t[i], ROUNDS);
+		m[i] = m[i] > c->less ? m[i] - c->less : 0;
+	}
 	print_row(c->what, c->n, c->names, m);
 }
 
@@ -759,6 +774,303 @@ static void hash_check(const struct contest *c)
 	}
 }
 
+/* The memcached cache's programs: eBPF's object and Rex's (Rust) image. */
+static struct bpf_object *bmc_ebpf;
+static struct rex_object *bmc_rex;
+
+/* The memcached request a round of the cache case runs on, and its size. */
+static unsigned char bmc_req[MAX_FRAME];
+static unsigned int bmc_req_size;
+
+/*
+ * A memcached request over UDP from 10.0.0.1:40000 to 10.0.1.1:11211, in
+ * a frame from 02:00:00:00:00:02 to 02:00:00:00:00:01: request id 0x1234,
+ * datagram 0 of 1, then @cmd.  Its size.
+ */
+static unsigned int bmc_frame(unsigned char *f, const char *cmd)
+{
+	unsigned int len = strlen(cmd), size = 14 + 20 + 8 + BMC_HDR + len;
+	unsigned int udp = ipv4_frame(f, size, 17, 0);
+	static const unsigned char hdr[BMC_HDR] = { 0x12, 0x34, 0, 0, 0, 1, 0, 0 };
+
+	f[0] = 2;	/* to 02:00:00:00:00:01 */
+	f[5] = 1;
+	f[6] = 2;	/* from 02:00:00:00:00:02 */
+	f[11] = 2;
+	f[udp] = 40000 >> 8;
+	f[udp + 1] = 40000 & 0xff;
+	f[udp + 2] = BMC_PORT >> 8;
+	f[udp + 3] = BMC_PORT & 0xff;
+	f[udp + 4] = (8 + BMC_HDR + len) >> 8;
+	f[udp + 5] = (8 + BMC_HDR + len) & 0xff;
+	memcpy(f + udp + 8, hdr, BMC_HDR);
+	memcpy(f + udp + 8 + BMC_HDR, cmd, len);
+	return size;
+}
+
+/* The entry of @key: the reply "VALUE <key> 0 <bytes>\r\n<data>\r\nEND\r\n". */
+static void bmc_entry_of(struct bmc_entry *e, const char *key, const char *data)
+{
+	memset(e, 0, sizeof(*e));
+	e->valid = 1;
+	e->key_len = strlen(key);
+	memcpy(e->key, key, e->key_len);
+	e->reply_len = snprintf((char *)e->reply, sizeof(e->reply),
+				"VALUE %s 0 %zu\r\n%s\r\nEND\r\n", key, strlen(data), data);
+}
+
+/* The maps of the cache case's program @p (0: eBPF, 1: Rex). */
+static int bmc_map(int p, const char *ebpf_name, const char *rex_name)
+{
+	return p ? rex_object__find_map_fd_by_name(bmc_rex, rex_name) :
+		   bpf_object__find_map_fd_by_name(bmc_ebpf, ebpf_name);
+}
+
+/* The cache case's program @p (0: eBPF, 1: Rex). */
+static int bmc_fd(int p)
+{
+	return p ? rex_object__find_prog_fd_by_name(bmc_rex, "rex_rust_bmc") :
+		   bpf_program__fd(bpf_object__find_program_by_name(bmc_ebpf, "bpf_bmc"));
+}
+
+/* Are the counts of program @p's stats map @want? */
+static bool bmc_counts_are(int p, const __u64 *want)
+{
+	__u32 k;
+
+	for (k = 0; k < BMC_STATS; k++)
+		if (rex_u64_get(bmc_map(p, "stats", "STATS"), k) != want[k])
+			return false;
+	return true;
+}
+
+static void bmc_put(int p, const struct bmc_entry *e)
+{
+	__u32 idx = bmc_hash(e->key, e->key_len) % BMC_ENTRIES;
+
+	rex_map_update_elem(bmc_map(p, "cache", "CACHE"), &idx, e, 0);
+}
+
+/* What user space expects of a hit on @req for @e: the reply's size. */
+static unsigned int bmc_expect(unsigned char *f, const unsigned char *req,
+			       const struct bmc_entry *e)
+{
+	unsigned int n = 14 + 20 + 8 + BMC_HDR + e->reply_len, sum = 0, i;
+
+	memcpy(f, req, 14 + 20 + 8 + 2);
+	memcpy(f, req + 6, 6);
+	memcpy(f + 6, req, 6);
+	memcpy(f + 26, req + 30, 4);
+	memcpy(f + 30, req + 26, 4);
+	f[16] = (n - 14) >> 8;
+	f[17] = (n - 14) & 0xff;
+	f[22] = 64;
+	f[24] = 0;
+	f[25] = 0;
+	for (i = 14; i < 34; i += 2)
+		sum += f[i] << 8 | f[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	f[24] = ~sum >> 8;
+	f[25] = ~sum & 0xff;
+	memcpy(f + 34, req + 36, 2);
+	memcpy(f + 36, req + 34, 2);
+	f[38] = (n - 34) >> 8;
+	f[39] = (n - 34) & 0xff;
+	f[40] = 0;
+	f[41] = 0;
+	memcpy(f + 44, "\0\0\0\1\0\0", 6);
+	memcpy(f + 50, e->reply, e->reply_len);
+	return n;
+}
+
+/* Run program @fd once on @req; its verdict, and what it made of the frame in @out. */
+static unsigned int bmc_run(int fd, const unsigned char *req, unsigned int size,
+			    unsigned char *out, unsigned int *out_size)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.data_in = ptr_to_u64(req);
+	attr.test.data_size_in = size;
+	attr.test.data_out = ptr_to_u64(out);
+	attr.test.data_size_out = MAX_FRAME;
+	attr.test.repeat = 1;
+	if (sys_bpf(BPF_PROG_TEST_RUN, &attr)) {
+		perror("BPF_PROG_TEST_RUN");
+		exit(1);
+	}
+	*out_size = attr.test.data_size_out;
+	return attr.test.retval;
+}
+
+/* The memcached cache's requests, and what the programs must do with each. */
+static const struct {
+	const char *what;
+	const char *cmd;
+	unsigned int verdict;
+	int stat;		/* counted in stats[], or -1 */
+	bool hit;		/* answered from "user:1001" */
+} bmc_cases[] = {
+	{ "GET hit", "get user:1001\r\n", XDP_TX, BMC_HIT, true },
+	{ "GET of an absent key", "get user:9999\r\n", XDP_PASS, BMC_MISS, false },
+	{ "GET of two keys", "get user:1001 user:1002\r\n", XDP_PASS, BMC_MISS, false },
+	{ "GET of a 33-byte key", "get 123456789012345678901234567890123\r\n", XDP_PASS,
+	  BMC_MISS, false },
+	{ "GET without its \\n", "get user:1001\r", XDP_PASS, BMC_MISS, false },
+	{ "GET without a key", "get \r\n", XDP_PASS, BMC_MISS, false },
+	{ "GET of a key in a taken entry", "get @COLLIDE\r\n", XDP_PASS, BMC_MISS, false },
+	{ "GET of an entry with a bad length", "get user:bad\r\n", XDP_PASS, BMC_MISS, false },
+	{ "gets", "gets user:1001\r\n", XDP_PASS, -1, false },
+	{ "SET of a cached key", "set user:1001 0 0 5\r\nalice\r\n", XDP_PASS, BMC_SET, false },
+	{ "GET after the SET", "get user:1001\r\n", XDP_PASS, BMC_MISS, false },
+};
+
+/* A key other than "user:1001" in its entry. */
+static const char *bmc_collider(void)
+{
+	static char key[16];
+	__u32 want = bmc_hash((const unsigned char *)"user:1001", 9) % BMC_ENTRIES;
+	unsigned int i;
+
+	for (i = 0;; i++) {
+		snprintf(key, sizeof(key), "k%u", i);
+		if (bmc_hash((unsigned char *)key, strlen(key)) % BMC_ENTRIES == want)
+			return key;
+	}
+}
+
+/* Fill the cache of program @p: "user:1001", and "user:bad" with a bad length. */
+static void bmc_fill(int p)
+{
+	struct bmc_entry e;
+
+	bmc_entry_of(&e, "user:1001", "alice");
+	bmc_put(p, &e);
+	bmc_entry_of(&e, "user:bad", "x");
+	e.reply_len = BMC_REPLY_MAX + 1;
+	bmc_put(p, &e);
+}
+
+/*
+ * Both programs, on every request of bmc_cases in turn: the verdict, the
+ * frame (the reply user space builds for a hit, the request untouched
+ * otherwise) and the counts must be what user space expects; a frame that
+ * is not a request to the cache (another port, IP options) is passed up
+ * uncounted.
+ */
+static void bmc_check(void)
+{
+	static const char *const names[] = { "eBPF", "Rex Rust" };
+	unsigned char req[MAX_FRAME], out[MAX_FRAME], want[MAX_FRAME];
+	unsigned int i, size, out_size, want_size, verdict, p;
+	__u64 counts[BMC_STATS];
+	struct bmc_entry hit;
+	char cmd[64];
+
+	bmc_entry_of(&hit, "user:1001", "alice");
+	for (p = 0; p < 2; p++) {
+		bmc_fill(p);
+		memset(counts, 0, sizeof(counts));
+		for (i = 0; i < ARRAY_SIZE(bmc_cases); i++) {
+			snprintf(cmd, sizeof(cmd), "%s", bmc_cases[i].cmd);
+			if (strstr(cmd, "@COLLIDE"))
+				snprintf(cmd, sizeof(cmd), "get %s\r\n", bmc_collider());
+			size = bmc_frame(req, cmd);
+			verdict = bmc_run(bmc_fd(p), req, size, out, &out_size);
+			want_size = bmc_cases[i].hit ? bmc_expect(want, req, &hit) : size;
+			if (!bmc_cases[i].hit)
+				memcpy(want, req, size);
+			if (bmc_cases[i].stat >= 0)
+				counts[bmc_cases[i].stat]++;
+			if (verdict != bmc_cases[i].verdict || out_size != want_size ||
+			    memcmp(out, want, want_size)) {
+				fprintf(stderr,
+					"memcached cache: %s: %s: verdict %u (not %u), %u bytes (not %u)%s\n",
+					names[p], bmc_cases[i].what, verdict, bmc_cases[i].verdict,
+					out_size, want_size,
+					out_size == want_size ? ", other bytes" : "");
+				exit(1);
+			}
+			if (!bmc_counts_are(p, counts)) {
+				fprintf(stderr, "memcached cache: %s: wrong counts after %s\n",
+					names[p], bmc_cases[i].what);
+				exit(1);
+			}
+		}
+		/* Not requests to the cache: another port; IP options. */
+		for (i = 0; i < 2; i++) {
+			size = bmc_frame(req, "get user:1001\r\n");
+			bmc_fill(p);
+			if (i)
+				req[14] = 0x46;
+			else
+				req[37]++;
+			verdict = bmc_run(bmc_fd(p), req, size, out, &out_size);
+			if (verdict != XDP_PASS || out_size != size || memcmp(out, req, size) ||
+			    !bmc_counts_are(p, counts)) {
+				fprintf(stderr, "memcached cache: %s answered a request %s\n",
+					names[p], i ? "with IP options" : "to another port");
+				exit(1);
+			}
+		}
+	}
+}
+
+/* One round of the cache case: BMC_CALLS calls of one run of @fd on bmc_req. */
+static unsigned long long bmc_round(int fd)
+{
+	unsigned long long sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < BMC_CALLS; i++)
+		sum += test_run_size(fd, bmc_req, bmc_req_size, 1, NULL);
+	return sum / BMC_CALLS;
+}
+
+/*
+ * The memcached cache, per request: a GET hit, a GET miss, a SET, each
+ * run by a call of its own (a hit rewrites the frame), less what a call
+ * adds to a run (the test timer's clock reads): the smallest program's
+ * time per run in one-run calls against REPEAT-run ones.
+ */
+static void bmc_case(void)
+{
+	static const struct {
+		const char *what;
+		const char *cmd;
+	} rows[] = {
+		{ "memcached GET hit (XDP_TX reply)", "get user:1001\r\n" },
+		{ "memcached GET miss (passed up)", "get user:9999\r\n" },
+		{ "memcached SET (invalidates)", "set user:1001 0 0 5\r\nalice\r\n" },
+	};
+	unsigned long long one[ROUNDS], many[ROUNDS];
+	int pass = ebpf_fd("bpf_bench_pass"), r;
+	struct contest c = { .n = 2, .names = { "eBPF", "Rex Rust" } };
+	unsigned int i;
+
+	bmc_check();
+	c.fds[0] = bmc_fd(0);
+	c.fds[1] = bmc_fd(1);
+	c.round = bmc_round;
+	bmc_req_size = bmc_frame(bmc_req, "get user:1001\r\n");
+	for (r = 0; r < ROUNDS; r++) {
+		one[r] = bmc_round(pass);
+		many[r] = test_run(pass, REPEAT, NULL);
+	}
+	c.less = median(one, ROUNDS) > median(many, ROUNDS) ?
+		 median(one, ROUNDS) - median(many, ROUNDS) : 0;
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		bmc_fill(0);
+		bmc_fill(1);
+		c.what = rows[i].what;
+		bmc_req_size = bmc_frame(bmc_req, rows[i].cmd);
+		side_by_side(&c);
+	}
+	printf("%-36s  per request, less %llu %s per call for the test timer\n", "", c.less, unit);
+}
+
 /* Two programs compared on one row: @a_name, the reference, and @b_name. */
 static void pair(const char *what, const char *a_name, int a, const char *b_name, int b)
 {
@@ -788,10 +1100,16 @@ int main(int argc, char **argv)
 	if (rust_bench_end - rust_bench_start > 0) {
 		rex_rust = REX_TEST_LOAD(rust_bench);
 		lock_rust = REX_TEST_LOAD(rust_lock);
+		bmc_rex = REX_TEST_LOAD(rust_bmc);
 	}
 	ebpf = bpf_object__open_mem(bench_bpf_start, bench_bpf_end - bench_bpf_start, NULL);
 	if (!ebpf || bpf_object__load(ebpf)) {
 		fprintf(stderr, "cannot load the eBPF programs (bench.bpf.o)\n");
+		return 1;
+	}
+	bmc_ebpf = bpf_object__open_mem(bmc_bpf_start, bmc_bpf_end - bmc_bpf_start, NULL);
+	if (!bmc_ebpf || bpf_object__load(bmc_ebpf)) {
+		fprintf(stderr, "cannot load the eBPF programs (bmc.bpf.o)\n");
 		return 1;
 	}
 	printf("Rex benchmark on Linux, %ld CPUs, %s%s\n", sysconf(_SC_NPROCESSORS_ONLN),
@@ -826,6 +1144,10 @@ int main(int argc, char **argv)
 	c.round = hash_round;
 	hash_check(&c);
 	side_by_side(&c);
+	if (bmc_rex)
+		bmc_case();
+	else
+		printf("%-36s  no Rust programs: not run\n", "memcached cache");
 	c = contest_of(lock_c, lock_rust, "spin lock round trip (and a count)", "bpf_bench_lock",
 		       "rex_bench_lock", "rex_rust_lock");
 	side_by_side(&c);
@@ -866,11 +1188,13 @@ int main(int argc, char **argv)
 	rex_budget_set(budget);
 
 	bpf_object__close(ebpf);
+	bpf_object__close(bmc_ebpf);
 	rex_object__close(rex_c);
 	rex_object__close(lock_c);
 	if (rex_rust) {
 		rex_object__close(rex_rust);
 		rex_object__close(lock_rust);
+		rex_object__close(bmc_rex);
 	}
 	rex_object__close(nocheck);
 	rex_object__close(faults);
