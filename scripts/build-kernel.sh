@@ -5,13 +5,13 @@
 # environment).  The configuration is tinyconfig + REX_BASE_CONFIG (default
 # scripts/config/vm.config, what the test VM needs, and rust.config) +
 # every fragment given in REX_CONFIGS (default: this repository's Rex
-# selftest config), merged the way "make kselftest-merge" merges selftest
-# fragments.  The compiler is LLVM's (LLVM=1), or with REX_LLVM=0 the
-# environment's gcc, as KernelCI's gcc builds.  The build
-# directory is $REX_CACHE/build/$REX_FLAVOR and is never cleaned, so
-# rebuilds are incremental; ccache catches the rest.  The targets are
-# REX_KMAKE_TARGETS, by default the kernel image and the uapi headers
-# (usr/include of the build directory), which the selftests and
+# selftest config and scripts/config/bench.config), merged the way "make
+# kselftest-merge" merges selftest fragments.  The compiler is LLVM's
+# (LLVM=1), or with REX_LLVM=0 the environment's gcc, as KernelCI's gcc
+# builds.  The build directory is $REX_CACHE/build/$REX_FLAVOR and is never
+# cleaned, so rebuilds are incremental; ccache catches the rest.  The
+# targets are REX_KMAKE_TARGETS, by default the kernel image and the uapi
+# headers (usr/include of the build directory), which the selftests and
 # rex-build.sh use.
 . "$(dirname "$0")/lib.sh"
 
@@ -19,7 +19,7 @@ TREE=${REX_TREE:-$REX_CACHE/linux}
 FLAVOR=${REX_FLAVOR:-test}
 OUT=$REX_CACHE/build/$FLAVOR
 configs="${REX_BASE_CONFIG-$REX_SRC/scripts/config/vm.config $REX_SRC/scripts/config/rust.config}
-	${REX_CONFIGS:-$REX_SRC/tools/testing/selftests/rex/config}"
+	${REX_CONFIGS:-$REX_SRC/tools/testing/selftests/rex/config $REX_SRC/scripts/config/bench.config}"
 mkdir -p "$OUT"
 # One build per build directory at a time.
 exec 9>"$OUT/.rex-lock"
