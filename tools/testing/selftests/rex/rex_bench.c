@@ -1442,11 +1442,7 @@ int main(int argc, char **argv)
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		termination(faults, REX_LOCK_LOOP, "termination holding a spin lock", 15);
 	rex_budget_set(budget);
-	/*
-	 * Last: it leaves this process in a network namespace of its own,
-	 * and the termination cases measured after it come out 6 ms late in
-	 * every run instead of 2 (not yet explained).
-	 */
+	/* Last: it leaves this process in a network namespace of its own. */
 	if (bmc_rex)
 		e2e_case();
 
