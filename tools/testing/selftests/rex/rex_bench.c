@@ -635,6 +635,21 @@ static unsigned int ipv4_frame(unsigned char *f, unsigned int size, unsigned cha
 	return 14 + 20 + ip_opts;
 }
 
+/* Set the header checksum of the IPv4 header (no options) of frame @f. */
+static void ipv4_set_check(unsigned char *f)
+{
+	unsigned int sum = 0, i;
+
+	f[24] = 0;
+	f[25] = 0;
+	for (i = 14; i < 34; i += 2)
+		sum += f[i] << 8 | f[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	f[24] = ~sum >> 8;
+	f[25] = ~sum & 0xff;
+}
+
 /*
  * The option layouts of the SYN case: those of three common stacks, the
  * MSS alone, none, the longest (40 bytes, most of them no-ops), and two
@@ -867,7 +882,7 @@ static void bmc_put(int p, const struct bmc_entry *e)
 static unsigned int bmc_expect(unsigned char *f, const unsigned char *req,
 			       const struct bmc_entry *e)
 {
-	unsigned int n = 14 + 20 + 8 + BMC_HDR + e->reply_len, sum = 0, i;
+	unsigned int n = 14 + 20 + 8 + BMC_HDR + e->reply_len;
 
 	memcpy(f, req, 14 + 20 + 8 + 2);
 	memcpy(f, req + 6, 6);
@@ -877,14 +892,7 @@ static unsigned int bmc_expect(unsigned char *f, const unsigned char *req,
 	f[16] = (n - 14) >> 8;
 	f[17] = (n - 14) & 0xff;
 	f[22] = 64;
-	f[24] = 0;
-	f[25] = 0;
-	for (i = 14; i < 34; i += 2)
-		sum += f[i] << 8 | f[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	f[24] = ~sum >> 8;
-	f[25] = ~sum & 0xff;
+	ipv4_set_check(f);
 	memcpy(f + 34, req + 36, 2);
 	memcpy(f + 36, req + 34, 2);
 	f[38] = (n - 34) >> 8;
@@ -1200,7 +1208,6 @@ static const char *e2e_setup(pthread_t *server)
 /* The request @cmd from the client (10.9.0.2:40000) to the server, in e2e.req. */
 static void e2e_request(const char *cmd)
 {
-	unsigned int sum = 0, i;
 	unsigned char *f = e2e.req;
 
 	e2e.req_size = bmc_frame(f, cmd);
@@ -1214,12 +1221,7 @@ static void e2e_request(const char *cmd)
 	f[31] = 9;
 	f[32] = 0;
 	f[33] = 1;
-	for (i = 14; i < 34; i += 2)
-		sum += f[i] << 8 | f[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	f[24] = ~sum >> 8;
-	f[25] = ~sum & 0xff;
+	ipv4_set_check(f);
 }
 
 /*
