@@ -218,6 +218,10 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 	err = check_attr(attr, log);
 	if (err)
 		return err;
+	/* See rex_prog_set_entry(). */
+	if (WARN_ON_ONCE((size_t)prog->pages * PAGE_SIZE <
+			 offsetof(struct bpf_prog, insnsi) + sizeof(rex_entry_t)))
+		return -EFAULT;
 	err = rex_trust_policy(attr, log);
 	if (err)
 		return err;
@@ -270,7 +274,7 @@ static int load(struct bpf_prog *prog, const union bpf_attr *attr,
 		goto out;
 
 	prog->aux->rex = rex;
-	prog->bpf_func = rex_run;
+	rex_prog_set_entry(prog);
 	ksym_add(prog);
 	rex_watchdog_get();
 	rex_trust_loaded(prog);

@@ -138,6 +138,8 @@ bool rex_res_released(void *ptr, unsigned long *data);
 bool rex_res_holds(enum rex_resource kind);
 void rex_res_release(enum rex_resource kind, void *ptr, unsigned long data);
 unsigned int rex_run(const void *ctx, const struct bpf_insn *insn);
+unsigned int rex_run_override(const void *ctx, const struct bpf_insn *insn);
+void rex_prog_set_entry(struct bpf_prog *prog);
 int rex_runtime_get(void);
 unsigned int rex_default_ret(const struct bpf_prog *prog);
 void __noreturn rex_panic(const char *msg);

@@ -421,8 +421,11 @@ static noinline void exit_nested(struct rex_level *lv)
 	lv->nested = 0;
 }
 
-/* The program at @lv returned holding resources: release them. */
-static noinline void returned_holding(struct rex_level *lv)
+/*
+ * The program at @lv returned @ret holding resources: release them.
+ * Returns @ret, so that the dispatcher need not keep it across the call.
+ */
+static noinline unsigned int returned_holding(struct rex_level *lv, unsigned int ret)
 {
 	const struct bpf_prog *prog = lv->prog;
 	unsigned int left = release_all(lv);
@@ -430,45 +433,49 @@ static noinline void returned_holding(struct rex_level *lv)
 	atomic64_inc(&prog->aux->rex->leaks);
 	pr_warn_once("rex: program %s returned holding %u resources; released\n",
 		     prog->aux->name, left);
+	return ret;
 }
 
-/**
- * rex_run() - run a Rex program on this CPU's Rex stack of the current level
- * @ctx: the program's context
- * @insn: the program's bpf_prog::insnsi, which Rex programs do not use
- *
- * The bpf_func of every Rex program: the BPF run path passes the program's
- * insnsi as the second argument, which finds the program without a Rex
- * branch in bpf_prog_run().  This is the whole cost a run adds to the
- * program's own: it reads no clock (see run_time()), and calls the entry
- * directly on the Rex stack.
- *
- * The program runs with preemption disabled: preempted, it would keep its
- * level busy, so that every other program run at that level on this CPU
- * would be missed, and the time it waited would count against its budget.
- *
- * Context: any context the attach point runs programs in, with migration
- * disabled.
- * Return: the program's return value, or its type's default value when it
- * was left early or could not run because the level's Rex state is in use.
- */
-unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
+/* The program whose bpf_prog::insnsi the BPF run path passed. */
+static __always_inline const struct bpf_prog *insn_prog(const struct bpf_insn *insn)
 {
-	const struct bpf_prog *prog = container_of(insn, struct bpf_prog, insnsi[0]);
-	unsigned int level, ret;
-	struct rex_level *lv;
-	unsigned long run;
+	return container_of(insn, struct bpf_prog, insnsi[0]);
+}
 
-	preempt_disable();
-	level = context_level();
-	lv = this_cpu_ptr(&rex_levels[level]);
-	run = lv->run;
+/* Its entry, which rex_prog_set_entry() put where its first insn would be. */
+static __always_inline rex_entry_t insn_entry(const struct bpf_insn *insn)
+{
+	return *(const rex_entry_t *)insn;
+}
+
+/*
+ * The program cannot run: the Rex state of its level is in use on this
+ * CPU.  Count a recursion miss, as BPF does, and return its default.
+ */
+static noinline unsigned int run_missed(const struct bpf_prog *prog)
+{
+	preempt_enable();
+	bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
+	return rex_default_ret(prog);
+}
+
+/*
+ * Run @insn's program at @level, in any context and for any program: the
+ * path of programs above task level, and of programs that may override
+ * the return of a probed function.  Called with preemption disabled, and
+ * enables it.
+ */
+static noinline unsigned int run_at(const void *ctx, const struct bpf_insn *insn,
+				    unsigned int level)
+{
+	const struct bpf_prog *prog = insn_prog(insn);
+	struct rex_level *lv = this_cpu_ptr(&rex_levels[level]);
+	unsigned long run = lv->run;
+	unsigned int ret;
+
 	/* No program is loaded without stacks: see rex_runtime_get(). */
-	if (unlikely(run & 1)) {
-		preempt_enable();
-		bpf_prog_inc_misses_counter((struct bpf_prog *)prog);
-		return rex_default_ret(prog);
-	}
+	if (unlikely(run & 1))
+		return run_missed(prog);
 	lv->prog = prog;
 	if (unlikely(prog->kprobe_override)) {
 		struct pt_regs *regs = (struct pt_regs *)ctx;
@@ -483,11 +490,14 @@ unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
 	lv->leaving = false;
 	/*
 	 * The stack checks of this program's functions compare with this
-	 * level's limit; a program that interrupts it sets its own and puts
-	 * this one back when it returns.
+	 * level's limit.  rex_stack_limit holds task level's whenever no
+	 * program runs above it (rex_stacks_prepare() sets it), so a program
+	 * above task level sets its own and puts back the one it found.
 	 */
-	lv->limit_below = this_cpu_read(rex_stack_limit);
-	this_cpu_write(rex_stack_limit, level_bottom(level) + REX_STACK_RESERVE);
+	if (level) {
+		lv->limit_below = this_cpu_read(rex_stack_limit);
+		this_cpu_write(rex_stack_limit, level_bottom(level) + REX_STACK_RESERVE);
+	}
 	/*
 	 * The watchdog and the fault handlers look at a busy level: its state
 	 * is complete before its run number says it is busy.
@@ -502,16 +512,108 @@ unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
 	 * more than the level's address and the return value stay in
 	 * registers across it.
 	 */
-	ret = rex_arch_call(level_tos(level), lv->saved, prog->aux->rex->image.entry, ctx);
+	ret = rex_arch_call(level_tos(level), lv->saved, insn_entry(insn), ctx);
 	barrier();
-	this_cpu_write(rex_stack_limit, lv->limit_below);
+	if (level)
+		this_cpu_write(rex_stack_limit, lv->limit_below);
 	if (unlikely(lv->nr_res))
-		returned_holding(lv);
+		ret = returned_holding(lv, ret);
 	WRITE_ONCE(lv->run, lv->run + 1);
 	if (unlikely(lv->nested))
 		exit_nested(lv);
 	preempt_enable();
 	return ret;
+}
+
+/**
+ * rex_run() - run a Rex program on this CPU's Rex stack of the current level
+ * @ctx: the program's context
+ * @insn: the program's bpf_prog::insnsi, which Rex programs do not use
+ *
+ * The bpf_func of Rex programs: the BPF run path passes the program's
+ * insnsi as the second argument, which finds the program and its entry
+ * without a Rex branch in bpf_prog_run().  This is the whole cost a run
+ * adds to the program's own: it reads no clock (see run_time()), and calls
+ * the entry directly on the Rex stack.
+ *
+ * Programs in task context, where tracing programs hit by system calls and
+ * BPF_PROG_TEST_RUN run, take a path of their own, which reaches the
+ * task level's state with per-CPU accesses and keeps nothing in registers
+ * across the program.  The others take run_at().
+ *
+ * The program runs with preemption disabled: preempted, it would keep its
+ * level busy, so that every other program run at that level on this CPU
+ * would be missed, and the time it waited would count against its budget.
+ *
+ * Context: any context the attach point runs programs in, with migration
+ * disabled.
+ * Return: the program's return value, or its type's default value when it
+ * was left early or could not run because the level's Rex state is in use.
+ */
+unsigned int rex_run(const void *ctx, const struct bpf_insn *insn)
+{
+	unsigned long run;
+	unsigned int ret;
+
+	preempt_disable();
+	if (unlikely(preempt_count() & (NMI_MASK | HARDIRQ_MASK | SOFTIRQ_OFFSET)))
+		return run_at(ctx, insn, interrupt_context_level());
+	/* What run_at() does at level 0, for a program without overrides. */
+	run = this_cpu_read(rex_levels[0].run);
+	if (unlikely(run & 1))
+		return run_missed(insn_prog(insn));
+	this_cpu_write(rex_levels[0].prog, insn_prog(insn));
+	this_cpu_write(rex_levels[0].seen, 0);
+	this_cpu_write(rex_levels[0].credit, 0);
+	this_cpu_write(rex_levels[0].expired, false);
+	this_cpu_write(rex_levels[0].leaving, false);
+	/* As in run_at(): the state is complete before the level is busy. */
+	smp_wmb();
+	this_cpu_write(rex_levels[0].run, run + 1);
+	barrier();
+	ret = rex_arch_call(level_tos(0), this_cpu_ptr(rex_levels[0].saved),
+			    insn_entry(insn), ctx);
+	barrier();
+	if (unlikely(this_cpu_read(rex_levels[0].nr_res)))
+		ret = returned_holding(this_cpu_ptr(&rex_levels[0]), ret);
+	this_cpu_inc(rex_levels[0].run);
+	preempt_enable();
+	return ret;
+}
+
+/**
+ * rex_run_override() - rex_run() for a program that may override a return
+ * @ctx: the program's context, the probed function's registers
+ * @insn: the program's bpf_prog::insnsi
+ *
+ * The bpf_func of a kprobe program that calls bpf_override_return(): it
+ * keeps the instruction pointer and return value of @ctx, to put them back
+ * if the program is left early.
+ *
+ * Context: as rex_run().
+ * Return: as rex_run().
+ */
+unsigned int rex_run_override(const void *ctx, const struct bpf_insn *insn)
+{
+	preempt_disable();
+	return run_at(ctx, insn, context_level());
+}
+
+/**
+ * rex_prog_set_entry() - make a loaded Rex program runnable
+ * @prog: the program, loaded into @prog->aux->rex
+ *
+ * Stores the program's entry where rex_run() finds it, in the first
+ * instruction slot of @prog: a Rex program has no instructions (its
+ * bpf_prog::len is 0, so none are ever shown or hashed), and every
+ * bpf_prog has room for one, since bpf_prog_alloc() rounds its size up
+ * to a page (rex_prog_load() checks).  Then points @prog's bpf_func at
+ * the dispatcher.
+ */
+void rex_prog_set_entry(struct bpf_prog *prog)
+{
+	*(rex_entry_t *)prog->insnsi = prog->aux->rex->image.entry;
+	prog->bpf_func = prog->kprobe_override ? rex_run_override : rex_run;
 }
 
 static const char *const abort_what[] = {
@@ -1072,6 +1174,10 @@ static int rex_stacks_prepare(unsigned int cpu)
 			return -ENOMEM;
 		/* Only its end is kept. */
 		kmemleak_not_leak(stack);
+		/* What rex_run() leaves there: see run_at(). */
+		if (i == 0)
+			WRITE_ONCE(per_cpu(rex_stack_limit, cpu),
+				   (unsigned long)stack + REX_STACK_RESERVE);
 		WRITE_ONCE(end[i], (unsigned long)stack + REX_STACK_SIZE);
 	}
 	return 0;

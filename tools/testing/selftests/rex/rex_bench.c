@@ -8,9 +8,10 @@
  *
  *  - dispatch: the smallest XDP program, run by BPF_PROG_TEST_RUN (for
  *    Rex, the dispatcher: level, stack switch, entry state);
- *  - tracepoint: the smallest tracepoint program on raw_syscalls:sys_enter,
- *    hit by a loop of getppid() system calls: the cost per system call,
- *    and per event (less the same loop with no program);
+ *  - tracepoint, kprobe: the smallest tracing programs, on the tracepoint
+ *    raw_syscalls:sys_enter and on a kprobe on __x64_sys_getppid(), hit by
+ *    a loop of getppid() system calls: the cost per system call, and per
+ *    event (less the same loop with no program);
  *  - helper call: an XDP program that counts in an array map through
  *    bpf_map_lookup_elem() (Rex: through the helper gate and wrapper;
  *    eBPF: the JIT inlines the array lookup);
@@ -61,7 +62,7 @@
  *    reports.
  *
  * Times are the kernel's own BPF_PROG_TEST_RUN averages (ns per run), or,
- * for the tracepoint, the loop's CLOCK_MONOTONIC time per system call:
+ * for the tracing programs, the loop's CLOCK_MONOTONIC time per system call:
  * medians of 7 rounds that alternate the programs compared.  With
  * --clock=icount (make bench's second boot, QEMU -icount shift=0) the
  * guest's clock advances one ns per executed instruction, and the same
@@ -296,10 +297,27 @@ static unsigned long long syscall_loop(void)
 	return ((b.tv_sec - a.tv_sec) * 1000000000ULL + b.tv_nsec - a.tv_nsec) / SYSCALLS;
 }
 
-/* Attach program @i of the tracepoint case (0: eBPF); detach with @i < 0. */
-static void tp_attach(int i)
+/*
+ * The smallest tracing programs, on a tracepoint that every system call
+ * hits (raw_syscalls:sys_enter) and on a kprobe on the function of one
+ * (getppid()), as eBPF (0), Rex C (1) and Rex Rust (2).
+ */
+struct probe {
+	const char *what;		/* the case's name in the table */
+	const char *names[MAX_PROGS];	/* its programs */
+};
+
+static const struct probe probe_tp = {
+	"tracepoint", { "bpf_bench_tp", "rex_bench_tp", "rex_rust_tp" },
+};
+
+static const struct probe probe_kp = {
+	"kprobe", { "bpf_bench_kp", "rex_bench_kp", "rex_rust_kp" },
+};
+
+/* Attach program @i of case @pr (0: eBPF); detach with @i < 0. */
+static void probe_attach(const struct probe *pr, int i)
 {
-	static const char *const rex_names[] = { NULL, "rex_bench_tp", "rex_rust_tp" };
 	static struct bpf_link *bpf_link;
 	static struct rex_link *rex_link;
 
@@ -312,54 +330,61 @@ static void tp_attach(int i)
 		return;
 	}
 	if (!i) {
-		struct bpf_program *prog = bpf_object__find_program_by_name(ebpf, "bpf_bench_tp");
+		struct bpf_program *prog = bpf_object__find_program_by_name(ebpf, pr->names[0]);
 
-		bpf_link = bpf_program__attach_tracepoint(prog, "raw_syscalls", "sys_enter");
+		if (pr == &probe_kp)
+			bpf_link = bpf_program__attach_kprobe(prog, false, "__x64_sys_getppid");
+		else
+			bpf_link = bpf_program__attach_tracepoint(prog, "raw_syscalls",
+								  "sys_enter");
 	} else {
 		struct rex_program *prog =
-			rex_object__find_program_by_name(i == 1 ? rex_c : rex_rust, rex_names[i]);
+			rex_object__find_program_by_name(i == 1 ? rex_c : rex_rust, pr->names[i]);
 
-		rex_link = rex_program__attach_tracepoint(prog, "raw_syscalls", "sys_enter");
+		if (pr == &probe_kp)
+			rex_link = rex_program__attach_kprobe(prog, false, "__x64_sys_getppid");
+		else
+			rex_link = rex_program__attach_tracepoint(prog, "raw_syscalls",
+								  "sys_enter");
 	}
 	if (i ? !rex_link : !bpf_link) {
-		fprintf(stderr, "cannot attach the tracepoint program %d\n", i);
+		fprintf(stderr, "cannot attach the %s program %s\n", pr->what, pr->names[i]);
 		exit(1);
 	}
 }
 
 /*
- * The smallest tracepoint program, hit by a loop of system calls: per
+ * The smallest program of case @pr, hit by a loop of system calls: per
  * system call with each program attached and with none, in alternating
  * rounds; then per event, less the loop with none.
  */
-static void tracepoint_case(void)
+static void probe_case(const struct probe *pr)
 {
 	static const char *const names[] = { "none", "eBPF", "Rex C", "Rex Rust" };
-	static const char *const none = "tracepoint: getppid() with no program";
 	unsigned long long t[MAX_PROGS + 1][ROUNDS], m[MAX_PROGS + 1], ev[MAX_PROGS];
 	int n = rex_rust ? 4 : 3, i, r;
+	char what[64];
 
-	if (!rex_tracefs_dir()) {
-		fprintf(stderr, "no tracefs\n");
-		exit(1);
-	}
 	syscall_loop();
 	for (r = 0; r < ROUNDS; r++)
 		for (i = 0; i < n; i++) {
 			if (i)
-				tp_attach(i - 1);
+				probe_attach(pr, i - 1);
 			t[i][r] = syscall_loop();
 			if (i)
-				tp_attach(-1);
+				probe_attach(pr, -1);
 		}
 	for (i = 0; i < n; i++)
 		m[i] = median(t[i], ROUNDS);
-	print_row("tracepoint: getppid() + event", n - 1, names + 1, m + 1);
+	snprintf(what, sizeof(what), "%s: getppid() + event", pr->what);
+	print_row(what, n - 1, names + 1, m + 1);
 	for (i = 1; i < n; i++)
 		ev[i - 1] = m[i] > m[0] ? m[i] - m[0] : 0;
-	print_row("tracepoint: per event (less none)", n - 1, names + 1, ev);
-	printf("%-36s  %-8s %6llu %-5s\n", none, "none", m[0], unit);
-	csv(none, "none", m[0], unit);
+	snprintf(what, sizeof(what), "%s: per event (less none)", pr->what);
+	print_row(what, n - 1, names + 1, ev);
+	snprintf(what, sizeof(what), "%s: getppid() with no program", pr->what);
+	printf("%-36s  %-8s %6llu %-5s\n", what, "none", m[0], unit);
+	csv(what, "none", m[0], unit);
 }
 
 /* Fill the tables of the loop case; run each program once; compare sums. */
@@ -1379,7 +1404,12 @@ int main(int argc, char **argv)
 	c = contest("dispatch (smallest XDP program)", "bpf_bench_pass", "rex_bench_pass",
 		    "rex_rust_pass");
 	side_by_side(&c);
-	tracepoint_case();
+	if (!rex_tracefs_dir()) {
+		fprintf(stderr, "no tracefs\n");
+		exit(1);
+	}
+	probe_case(&probe_tp);
+	probe_case(&probe_kp);
 	c = contest("helper call (array map lookup)", "bpf_bench_lookup", "rex_bench_lookup",
 		    "rex_rust_lookup");
 	side_by_side(&c);

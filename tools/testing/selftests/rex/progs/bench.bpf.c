@@ -317,4 +317,10 @@ int bpf_bench_tp(void *ctx)
 	return 0;
 }
 
+SEC("kprobe/__x64_sys_getppid")
+int bpf_bench_kp(void *ctx)
+{
+	return 0;
+}
+
 char _license[] SEC("license") = "GPL";

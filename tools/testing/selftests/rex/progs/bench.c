@@ -30,6 +30,7 @@ REX_PROG_STACK(rex_bench_calls, BPF_PROG_TYPE_XDP, 0, 64);
 REX_PROG_STACK(rex_bench_syn, BPF_PROG_TYPE_XDP, 0, 64);
 REX_PROG_STACK(rex_bench_hash, BPF_PROG_TYPE_XDP, 0, 64);
 REX_TRACEPOINT(rex_bench_tp, sizeof(struct rex_trace_sys_enter));
+REX_PROG(rex_bench_kp, BPF_PROG_TYPE_KPROBE, 0);
 
 #define BENCH_CALLS	8
 
@@ -117,6 +118,11 @@ REX_ENTRY(rex_bench_hash, const struct rex_xdp_buff *, ctx)
 }
 
 REX_ENTRY(rex_bench_tp, const struct rex_trace_sys_enter *, ctx)
+{
+	return 0;
+}
+
+REX_ENTRY(rex_bench_kp, struct pt_regs *, regs)
 {
 	return 0;
 }

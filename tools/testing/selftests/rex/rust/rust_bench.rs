@@ -15,7 +15,7 @@ use core::sync::atomic::{AtomicU64, Ordering};
 
 use rex::ctx::{EthHdr, Ipv4Hdr, SysEnter, UdpHdr};
 use rex::map::{Array, Hash, Update};
-use rex::{Tracepoint, Xdp, XdpAction};
+use rex::{Kprobe, Tracepoint, Xdp, XdpAction};
 
 /// Entries the loop looks up: LOOP_N of progs/bench_common.h.
 const LOOP_N: u32 = 64;
@@ -200,6 +200,12 @@ rex::xdp! {
 
 rex::tracepoint! {
     fn rex_rust_tp(_ctx: &mut Tracepoint<SysEnter>) -> u32 {
+        0
+    }
+}
+
+rex::kprobe! {
+    fn rex_rust_kp(_ctx: &mut Kprobe) -> u32 {
         0
     }
 }
