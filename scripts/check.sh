@@ -177,6 +177,21 @@ check_kunit_selection() {
 	done
 }
 
+# Tools build against their copies of the uapi headers (tools/include/uapi),
+# which must say what the kernel's say, as for libbpf's.
+check_uapi_copy() {
+	local h rc=0
+	for h in bpf.h rex.h; do
+		if cmp -s "$TREE/include/uapi/linux/$h" "$TREE/tools/include/uapi/linux/$h"; then
+			echo "uapi: tools/include/uapi/linux/$h is include/uapi/linux/$h"
+		else
+			echo "uapi: tools/include/uapi/linux/$h differs from include/uapi/linux/$h"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
 # The kernel builds of the per-patch and matrix checks use every CPU;
 # they run beside the other checks, most of which use one.
 {
@@ -203,6 +218,7 @@ run_check sparse check_sparse
 run_check coccinelle check_cocci
 run_check htmldocs check_htmldocs
 run_check kconfig check_kconfig
+run_check uapi-copy check_uapi_copy
 run_check rust-refuse env REX_RUST_CACHE="$REX_CACHE/rust" \
 	"$TREE/tools/testing/selftests/rex/rust/refuse.sh" -k "$OUT"
 run_check rust-tools env REX_RUST_CACHE="$REX_CACHE/rust" \

@@ -30,6 +30,7 @@ committed one, so that it checks what the series is, not who made it.
 import filecmp
 import hashlib
 import io
+import csv
 import os
 import re
 import shutil
@@ -287,6 +288,51 @@ def build(author):
     return series, patches, head
 
 
+def bench_table(path):
+    """The figures of make bench's results file @path for the cover
+    letter: per case, eBPF's guest instructions per run and Rex's with the
+    ratio, then the wall-clock ratio of the same boot."""
+    if not os.path.exists(path):
+        return "  (no results: run make bench, then make series)"
+    vals, order = {}, []
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            key = (row["clock"], row["case"])
+            if row["case"] not in order:
+                order.append(row["case"])
+            vals.setdefault(key, {})[row["program"]] = float(row["value"])
+
+    def ratio(d, p):
+        return d[p] / d["eBPF"] if p in d and d.get("eBPF") else None
+    lines = ["  %-34s %9s %7s %8s  %s" % ("", "eBPF", "Rex C", "Rex Rust", "wall-clock"),
+             "  %-34s %9s %7s %8s  %s" % ("case", "insns", "/eBPF", "/eBPF", "C/Rust")]
+    for case in order:
+        ic = vals.get(("icount", case), {})
+        wall = vals.get(("wall", case), {})
+        if "eBPF" not in ic:
+            continue
+        cols = [_ratio_text(ratio(ic, p)) for p in ("Rex C", "Rex Rust")]
+        w = [_ratio_text(ratio(wall, p)) for p in ("Rex C", "Rex Rust")]
+        lines.append("  %-34s %9d %7s %8s  %s" % (case[:34], ic["eBPF"], cols[0], cols[1],
+                                                 "/".join(x for x in w if x)))
+    for case in order:
+        ic = vals.get(("icount", case), {})
+        if case.startswith("termination") and "median" in ic:
+            lines.append("  %s: %.2f ms past the budget (median)"
+                         % (case, ic["median"] / 1e6))
+    loc = vals.get(("source", "memcached cache: lines of code"), {})
+    if loc:
+        lines.append("  memcached cache, lines of code: eBPF C %d, Rex Rust %d"
+                     % (loc.get("eBPF", 0), loc.get("Rex Rust", 0)))
+    return "\n".join(lines)
+
+
+def _ratio_text(r):
+    if r is None:
+        return ""
+    return "%.4f" % r if r < 0.01 else "%.2f" % r
+
+
 def generate(outdir, author):
     """Write the series of @author (None: made without one) into @outdir."""
     series, patches, head = build(author)
@@ -300,7 +346,9 @@ def generate(outdir, author):
         with open(cover) as f:
             text = f.read()
         text = text.replace("*** SUBJECT HERE ***", series["subject"])
-        text = text.replace("*** BLURB HERE ***", series["body"].rstrip("\n"))
+        body = series["body"].rstrip("\n").replace(
+            "@BENCH@", bench_table(os.path.join(SRC, "patches", "bench.csv")))
+        text = text.replace("*** BLURB HERE ***", body)
         with open(cover, "w") as f:
             f.write(text)
         os.makedirs(outdir, exist_ok=True)

@@ -201,6 +201,10 @@ bench)
 	echo "source,memcached cache: lines of code,Rex Rust,$loc_rust,lines" >> "$LOGDIR/bench.csv"
 	python3 "$REX_SRC/scripts/bench-chart.py" "$LOGDIR/bench.csv" "$LOGDIR/bench.svg"
 	log "results: $LOGDIR/bench.csv, chart: $LOGDIR/bench.svg"
+	# The cover letter's figures (scripts/series.py): make series, and
+	# commit both.
+	cp "$LOGDIR/bench.csv" "$REX_SRC/patches/bench.csv"
+	log "copied to patches/bench.csv, the cover letter's figures: run make series"
 	;;
 debug)
 	# KASAN and lockdep make a load about ten times slower: fewer fuzzer

@@ -17,7 +17,7 @@
 #include <linux/bpf_verifier.h>
 #include <linux/filter.h>
 #include <linux/string.h>
-#include <asm/rex.h>
+#include <asm/rex_runtime.h>
 #include <asm/rqspinlock.h>
 #include <uapi/linux/rex.h>
 
@@ -551,7 +551,7 @@ int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_ki
 	}
 	if (kind == REX_IMPORT_DATA) {
 		for (i = 0; i < ld->nr_maps; i++) {
-			if (!strcmp(ld->map_defs[i].name, name)) {
+			if (!strcmp(rex_map_def_at(ld, i)->name, name)) {
 				*addr = (unsigned long)&ld->rex->maps[i];
 				return 0;
 			}
@@ -583,7 +583,7 @@ int rex_import_resolve(struct rex_load *ld, const char *name, enum rex_import_ki
 	if (idx >= 0)
 		return resolve_helper(ld, idx, addr);
 	for (i = 0; i < ld->nr_maps; i++) {
-		if (!strcmp(ld->map_defs[i].name, name)) {
+		if (!strcmp(rex_map_def_at(ld, i)->name, name)) {
 			rex_log(ld, "import '%s' is a map, called as a function",
 				rex_printable(shown, name));
 			return -EINVAL;

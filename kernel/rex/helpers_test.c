@@ -51,12 +51,14 @@ static int ri_init(struct kunit *test)
 	l->slot.map = l->map;
 	l->rex.maps = &l->slot;
 	l->rex.nr_maps = 1;
+	l->map_def.size = sizeof(l->map_def);
 	strscpy(l->map_def.name, "counts");
 	l->log.level = BPF_LOG_LEVEL1;
 	l->ld.prog = l->prog;
 	l->ld.rex = &l->rex;
 	l->ld.log = &l->log;
 	l->ld.map_defs = &l->map_def;
+	l->ld.map_def_size = sizeof(l->map_def);
 	l->ld.nr_maps = 1;
 	test->priv = l;
 	return 0;

@@ -20,7 +20,7 @@
 #include <linux/unaligned.h>
 #include <linux/vmalloc.h>
 #include <asm/ibt.h>
-#include <asm/rex.h>
+#include <asm/rex_runtime.h>
 #include <uapi/linux/rex.h>
 
 #include "rex.h"
@@ -650,6 +650,71 @@ static int find_section(struct rex_elf *elf, const char *name, const void **data
 	return 0;
 }
 
+/* What this kernel knows of the descriptions: their first version. */
+static_assert(sizeof(struct rex_map_def) == REX_MAP_DEF_SIZE_VER0);
+static_assert(sizeof(struct rex_prog_def) == REX_PROG_DEF_SIZE_VER0);
+
+/**
+ * rex_defs_check() - check the entries of a section of descriptions
+ * @ld: the load, whose log gets the reason of a refusal
+ * @name: the section's name
+ * @sec: its contents, 4-byte aligned
+ * @size: its size in bytes
+ * @known: the size of the entry structure as this kernel knows it
+ * @entry_size: set to the size of the section's entries
+ *
+ * The entries of REX_MAPS_SECTION and REX_PROGS_SECTION start with their
+ * size, which may be larger than what this kernel knows, if the bytes
+ * past that are zero (see "extending the descriptions" in
+ * include/uapi/linux/rex.h).  Entry i is then at @sec + i * *@entry_size,
+ * with the members this kernel knows.  The first version is all this
+ * kernel knows; one that knows more must read older, shorter entries
+ * through a zero-filled copy.
+ *
+ * Return: the number of entries, or a negative errno with a line in the
+ * log: -EINVAL for a bad size, -E2BIG for non-zero bytes past @known.
+ */
+ssize_t rex_defs_check(struct rex_load *ld, const char *name, const void *sec, size_t size,
+		       size_t known, size_t *entry_size)
+{
+	size_t n, i, esize;
+
+	*entry_size = known;
+	if (!size)
+		return 0;
+	esize = size < sizeof(u32) ? 0 : *(const u32 *)sec;
+	if (esize < known) {
+		rex_log(ld, "section %s: entry size %zu is below %zu", name, esize, known);
+		return -EINVAL;
+	}
+	if (esize % sizeof(u32)) {
+		rex_log(ld, "section %s: entry size %zu is not a multiple of 4", name, esize);
+		return -EINVAL;
+	}
+	if (size % esize) {
+		rex_log(ld, "section %s: %zu bytes are no whole number of %zu-byte entries",
+			name, size, esize);
+		return -EINVAL;
+	}
+	n = size / esize;
+	for (i = 0; i < n; i++) {
+		const u8 *e = sec + i * esize;
+
+		if (*(const u32 *)e != esize) {
+			rex_log(ld, "section %s: entry %zu has size %u, entry 0 %zu", name, i,
+				*(const u32 *)e, esize);
+			return -EINVAL;
+		}
+		if (esize > known && memchr_inv(e + known, 0, esize - known)) {
+			rex_log(ld, "section %s: entry %zu: non-zero bytes past the %zu known",
+				name, i, known);
+			return -E2BIG;
+		}
+	}
+	*entry_size = esize;
+	return n;
+}
+
 static int bind_maps(struct rex_elf *elf)
 {
 	const void *data = NULL;
@@ -673,18 +738,18 @@ static int check_prog(struct rex_elf *elf, const char *entry)
 	const union bpf_attr *attr = elf->ld->attr;
 	const struct rex_prog_def *def, *found = NULL;
 	const void *data = NULL;
-	size_t size, i;
+	size_t size, esize, i;
+	ssize_t n;
 	int err;
 
 	err = find_section(elf, REX_PROGS_SECTION, &data, &size);
 	if (err)
 		return err;
-	if (size % sizeof(*def)) {
-		rex_err(elf, "%s: size %zu is not a multiple of %zu", REX_PROGS_SECTION, size,
-			sizeof(*def));
-		return -EINVAL;
-	}
-	for (i = 0, def = data; i < size / sizeof(*def); i++, def++) {
+	n = rex_defs_check(elf->ld, REX_PROGS_SECTION, data, size, sizeof(*def), &esize);
+	if (n < 0)
+		return n;
+	for (i = 0; i < (size_t)n; i++) {
+		def = data + i * esize;
 		if (!memchr(def->entry, '\0', sizeof(def->entry))) {
 			rex_err(elf, "%s: program %zu: entry name not NUL-terminated",
 				REX_PROGS_SECTION, i);

@@ -345,6 +345,7 @@ static void rt_build(struct kunit *test, struct rt_img *img)
 	r[0].r_info = RT_R_INFO(RT_SYM_FENTRY, R_X86_64_JUMP_SLOT);
 	rt_set_jmprel(img, 1);
 
+	img->def->size = sizeof(*img->def);
 	img->def->prog_type = BPF_PROG_TYPE_XDP;
 	img->def->stack_size = 512;
 	strscpy(img->def->entry, "prog");
@@ -368,6 +369,7 @@ static int rt_init(struct kunit *test)
 	img->slot.map = img->map;
 	img->rex.maps = &img->slot;
 	img->rex.nr_maps = 1;
+	img->map_def.size = sizeof(img->map_def);
 	strscpy(img->map_def.name, "counts");
 	img->attr.prog_type = BPF_PROG_TYPE_XDP;
 	img->log.level = BPF_LOG_LEVEL1;
@@ -376,6 +378,7 @@ static int rt_init(struct kunit *test)
 	img->ld.attr = &img->attr;
 	img->ld.log = &img->log;
 	img->ld.map_defs = &img->map_def;
+	img->ld.map_def_size = sizeof(img->map_def);
 	img->ld.nr_maps = 1;
 	test->priv = img;
 	return 0;
@@ -1444,6 +1447,91 @@ static void rt_prog_rejected(struct kunit *test)
 	rt_expect_log(test, img, "tracepoint program 'prog' declares no context size");
 }
 
+/*
+ * Descriptions of a later version, larger than this kernel knows: taken
+ * if what this kernel does not know is zero (the rule of
+ * include/uapi/linux/rex.h), refused otherwise, as are sizes below the
+ * first version's, sizes that are no multiple of 4 and entries of
+ * different sizes.
+ */
+static void rt_prog_def_size(struct kunit *test)
+{
+	struct rt_img *img = test->priv;
+	Elf64_Shdr *sh = &img->sh[RT_SH_PROGS];
+	size_t esize = sizeof(*img->def) + 8;
+	u8 *e = (u8 *)img->def;
+
+	img->def->size = esize;
+	sh->sh_size = esize;
+	KUNIT_EXPECT_EQ(test, rt_check_prog(test, img, "prog"), 0);
+	rt_expect_no_log(test, img);
+
+	/* A second program after it, also grown: found at the entry size. */
+	memcpy(e + esize, e, esize);
+	strscpy(((struct rex_prog_def *)(e + esize))->entry, "second");
+	sh->sh_size = 2 * esize;
+	KUNIT_EXPECT_EQ(test, rt_check_prog(test, img, "second"), 0);
+	rt_expect_no_log(test, img);
+
+	img->log.end_pos = 0;
+	e[esize + sizeof(*img->def) + 5] = 1;
+	KUNIT_EXPECT_EQ(test, rt_check_prog(test, img, "prog"), -E2BIG);
+	rt_expect_log(test, img, "section .rex.progs: entry 1: non-zero bytes past the 84 known");
+
+	img->log.end_pos = 0;
+	e[esize + sizeof(*img->def) + 5] = 0;
+	((struct rex_prog_def *)(e + esize))->size = sizeof(*img->def);
+	KUNIT_EXPECT_EQ(test, rt_check_prog(test, img, "prog"), -EINVAL);
+	rt_expect_log(test, img, "section .rex.progs: entry 1 has size 84, entry 0 92");
+
+	img->log.end_pos = 0;
+	sh->sh_size = sizeof(*img->def) - 4;
+	img->def->size = sizeof(*img->def) - 4;
+	KUNIT_EXPECT_EQ(test, rt_check_prog(test, img, "prog"), -EINVAL);
+	rt_expect_log(test, img, "section .rex.progs: entry size 80 is below 84");
+
+	img->log.end_pos = 0;
+	sh->sh_size = sizeof(*img->def) + 2;
+	img->def->size = sizeof(*img->def) + 2;
+	KUNIT_EXPECT_EQ(test, rt_check_prog(test, img, "prog"), -EINVAL);
+	rt_expect_log(test, img, "section .rex.progs: entry size 86 is not a multiple of 4");
+}
+
+/* The same rule for the map descriptions, as rex_maps_bind() checks them. */
+static void rt_map_def_size(struct kunit *test)
+{
+	struct rt_img *img = test->priv;
+	struct rex_map_def *defs;
+	size_t esize = sizeof(*defs) + 4, got;
+	u8 *sec = kunit_kzalloc(test, 2 * esize, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, sec);
+	defs = (struct rex_map_def *)sec;
+	defs->size = esize;
+	((struct rex_map_def *)(sec + esize))->size = esize;
+	strscpy(((struct rex_map_def *)(sec + esize))->name, "second");
+	KUNIT_EXPECT_EQ(test, rex_defs_check(&img->ld, REX_MAPS_SECTION, sec, 2 * esize,
+					     sizeof(*defs), &got), 2);
+	KUNIT_EXPECT_EQ(test, got, esize);
+	img->ld.map_defs = sec;
+	img->ld.map_def_size = got;
+	KUNIT_EXPECT_STREQ(test, rex_map_def_at(&img->ld, 1)->name, "second");
+	rt_expect_no_log(test, img);
+
+	KUNIT_EXPECT_EQ(test, rex_defs_check(&img->ld, REX_MAPS_SECTION, sec, 0,
+					     sizeof(*defs), &got), 0);
+
+	sec[2 * esize - 1] = 0x80;
+	KUNIT_EXPECT_EQ(test, rex_defs_check(&img->ld, REX_MAPS_SECTION, sec, 2 * esize,
+					     sizeof(*defs), &got), -E2BIG);
+	rt_expect_log(test, img, "section .rex.maps: entry 1: non-zero bytes past the 44 known");
+
+	img->log.end_pos = 0;
+	KUNIT_EXPECT_EQ(test, rex_defs_check(&img->ld, REX_MAPS_SECTION, sec, 2,
+					     sizeof(*defs), &got), -EINVAL);
+	rt_expect_log(test, img, "section .rex.maps: entry size 0 is below 44");
+}
+
 static void rt_prog_section(struct kunit *test)
 {
 	struct rt_img *img = test->priv;
@@ -1464,7 +1552,8 @@ static void rt_prog_section(struct kunit *test)
 	img->log.end_pos = 0;
 	sh->sh_size = sizeof(*img->def) + 4;
 	KUNIT_EXPECT_EQ(test, rt_check_prog(test, img, "prog"), -EINVAL);
-	rt_expect_log(test, img, ".rex.progs: size 84 is not a multiple of 80");
+	rt_expect_log(test, img,
+		      "section .rex.progs: 88 bytes are no whole number of 84-byte entries");
 
 	img->log.end_pos = 0;
 	sh->sh_size = sizeof(*img->def);
@@ -1526,6 +1615,8 @@ static struct kunit_case rex_loader_test_cases[] = {
 	KUNIT_CASE(rt_prog_described),
 	KUNIT_CASE(rt_prog_rejected),
 	KUNIT_CASE(rt_prog_section),
+	KUNIT_CASE(rt_prog_def_size),
+	KUNIT_CASE(rt_map_def_size),
 	KUNIT_CASE(rt_printable),
 	KUNIT_CASE(rt_shown_printable),
 	{}

@@ -64,7 +64,7 @@ static bool map_type_supported(u32 type)
 
 static int check_def(struct rex_load *ld, unsigned int i)
 {
-	const struct rex_map_def *def = &ld->map_defs[i];
+	const struct rex_map_def *def = rex_map_def_at(ld, i);
 	char shown[REX_NAME_SHOWN + 1];
 	unsigned int j;
 
@@ -94,7 +94,7 @@ static int check_def(struct rex_load *ld, unsigned int i)
 		return -EINVAL;
 	}
 	for (j = 0; j < i; j++) {
-		if (!strcmp(ld->map_defs[j].name, def->name)) {
+		if (!strcmp(rex_map_def_at(ld, j)->name, def->name)) {
 			rex_log(ld, "map %u '%s': name already used by map %u", i, def->name, j);
 			return -EINVAL;
 		}
@@ -115,7 +115,7 @@ static int check_def(struct rex_load *ld, unsigned int i)
  */
 static int check_lock(struct rex_load *ld, unsigned int i, const struct bpf_map *map)
 {
-	const struct rex_map_def *def = &ld->map_defs[i];
+	const struct rex_map_def *def = rex_map_def_at(ld, i);
 	const struct btf_record *rec = IS_ERR_OR_NULL(map->record) ? NULL : map->record;
 
 	if (!def->spin_lock) {
@@ -138,7 +138,7 @@ static int check_lock(struct rex_load *ld, unsigned int i, const struct bpf_map 
 /* Does @map match the @i-th description of the image? */
 static int check_map(struct rex_load *ld, unsigned int i, struct bpf_map *map)
 {
-	const struct rex_map_def *def = &ld->map_defs[i];
+	const struct rex_map_def *def = rex_map_def_at(ld, i);
 	int err;
 
 	if (map->map_type != def->map_type) {
@@ -216,7 +216,7 @@ static int bind_one(struct rex_load *ld, unsigned int i)
 	map = __bpf_map_get(f);
 	if (IS_ERR(map)) {
 		rex_log(ld, "map %u '%s': fd_array[%u] = %d is not a BPF map", i,
-			ld->map_defs[i].name, i, fd);
+			rex_map_def_at(ld, i)->name, i, fd);
 		return PTR_ERR(map);
 	}
 	err = check_map(ld, i, map);
@@ -245,15 +245,16 @@ int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size)
 {
 	struct bpf_prog_aux *aux = ld->prog->aux;
 	const union bpf_attr *attr = ld->attr;
-	size_t n = size / sizeof(struct rex_map_def);
+	size_t def_size, n;
 	unsigned int i;
+	ssize_t ret;
 	int err;
 
-	if (size % sizeof(struct rex_map_def)) {
-		rex_log(ld, "section %s: size %zu is not a multiple of %zu", REX_MAPS_SECTION,
-			size, sizeof(struct rex_map_def));
-		return -EINVAL;
-	}
+	ret = rex_defs_check(ld, REX_MAPS_SECTION, sec, size, sizeof(struct rex_map_def),
+			     &def_size);
+	if (ret < 0)
+		return ret;
+	n = ret;
 	if (n > MAX_USED_MAPS) {
 		rex_log(ld, "image describes %zu maps, at most %u are supported", n,
 			MAX_USED_MAPS);
@@ -271,6 +272,7 @@ int rex_maps_bind(struct rex_load *ld, const void *sec, size_t size)
 	if (!aux->used_maps)
 		return -ENOMEM;
 	ld->map_defs = sec;
+	ld->map_def_size = def_size;
 	ld->nr_maps = n;
 	for (i = 0; i < n; i++) {
 		err = bind_one(ld, i);

@@ -19,8 +19,12 @@ union bpf_attr;
 
 /* Largest image accepted by BPF_PROG_LOAD, file and memory footprint. */
 #define REX_IMAGE_SIZE_MAX	(16U << 20)
-/* Longest entry symbol name, including the terminating NUL. */
-#define REX_ENTRY_NAME_MAX	128
+/*
+ * Longest entry symbol name, including the terminating NUL: what the
+ * program's description (&struct rex_prog_def.entry) holds, which must
+ * name the same symbol.
+ */
+#define REX_ENTRY_NAME_MAX	REX_ENTRY_LEN
 
 /**
  * typedef rex_entry_t - signature of a Rex program entry point
@@ -59,6 +63,8 @@ typedef u64 (*rex_helper_fn)(u64, u64, u64, u64, u64);
  * @attr: its BPF_PROG_LOAD attributes
  * @log: the BPF log that receives rejection messages
  * @map_defs: the image's map descriptions, inside the kernel's copy
+ *            (rex_map_def_at())
+ * @map_def_size: the size of each, as the image gives it
  * @nr_maps: number of entries of @map_defs, and of @prog's used maps
  * @rethunk: the image imports the return thunk: its returns go through it
  *
@@ -71,10 +77,24 @@ struct rex_load {
 	struct rex_prog *rex;
 	const union bpf_attr *attr;
 	struct bpf_verifier_log *log;
-	const struct rex_map_def *map_defs;
+	const void *map_defs;
+	size_t map_def_size;
 	unsigned int nr_maps;
 	bool rethunk;
 };
+
+/*
+ * The description of map @i of the load: the members this kernel knows,
+ * which rex_defs_check() found in every entry.
+ */
+static inline const struct rex_map_def *rex_map_def_at(const struct rex_load *ld,
+							unsigned int i)
+{
+	return ld->map_defs + (size_t)i * ld->map_def_size;
+}
+
+ssize_t rex_defs_check(struct rex_load *ld, const char *name, const void *sec, size_t size,
+		       size_t known, size_t *entry_size);
 
 /**
  * struct rex_prog - Rex state of a BPF program, hangs off bpf_prog_aux::rex

@@ -44,7 +44,7 @@
 #include <uapi/linux/rex.h>
 #include <asm/irq_regs.h>
 #include <asm/ptrace.h>
-#include <asm/rex.h>
+#include <asm/rex_runtime.h>
 
 #include "rex.h"
 

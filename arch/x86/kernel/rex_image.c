@@ -36,7 +36,7 @@
 #include <asm/alternative.h>
 #include <asm/cpufeature.h>
 #include <asm/nospec-branch.h>
-#include <asm/rex.h>
+#include <asm/rex_runtime.h>
 #include <asm/text-patching.h>
 
 /*

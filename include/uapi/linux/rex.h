@@ -60,7 +60,27 @@
 #define REX_FRAME_MAX		1536
 
 /**
+ * DOC: extending the descriptions
+ *
+ * &struct rex_map_def and &struct rex_prog_def start with their own size,
+ * the size of the structure the image was built with, so that they can
+ * grow as bpf_attr grows: a new member is only ever added at the end,
+ * and zero in it means what the older structure meant.  Every entry of a
+ * section has the same size, a multiple of 4 and at least the size of the
+ * first version (REX_MAP_DEF_SIZE_VER0, REX_PROG_DEF_SIZE_VER0), and the
+ * section holds a whole number of entries of that size.  A kernel reads
+ * the members it knows, treats those an older image lacks as zero, and
+ * refuses (E2BIG) an entry with a non-zero byte past what it knows.
+ */
+
+/* Size of the first version of &struct rex_map_def. */
+#define REX_MAP_DEF_SIZE_VER0	44
+/* Size of the first version of &struct rex_prog_def. */
+#define REX_PROG_DEF_SIZE_VER0	84
+
+/**
  * struct rex_map_def - a BPF map an image uses
+ * @size: sizeof(struct rex_map_def) as the image knows it
  * @map_type: enum bpf_map_type
  * @key_size: key size in bytes
  * @value_size: value size in bytes
@@ -81,6 +101,7 @@
  * @map_flags has them.
  */
 struct rex_map_def {
+	__u32	size;
 	__u32	map_type;
 	__u32	key_size;
 	__u32	value_size;
@@ -112,6 +133,7 @@ struct rex_map_ref {
 
 /**
  * struct rex_prog_def - a program an image holds
+ * @size: sizeof(struct rex_prog_def) as the image knows it
  * @prog_type: enum bpf_prog_type
  * @expected_attach_type: enum bpf_attach_type, as for BPF_PROG_LOAD
  * @stack_size: the most stack the program uses, in bytes, not counting the
@@ -128,6 +150,7 @@ struct rex_map_ref {
  * program type and expected attach type of the load.
  */
 struct rex_prog_def {
+	__u32	size;
 	__u32	prog_type;
 	__u32	expected_attach_type;
 	__u32	stack_size;

@@ -326,10 +326,45 @@ static int rex_elf_find_sec(const struct rex_elf *elf, const char *name,
 	return 0;
 }
 
+/*
+ * The size of the entries of the description section @name, of @size
+ * bytes at @data, each starting with its size: at least @min (the first
+ * version's), a multiple of 4, the same for every entry (see "extending
+ * the descriptions" in linux/rex.h).  An entry larger than the structure
+ * this library knows comes from a later version; the library reads what
+ * it knows and leaves the rest to the kernel, which refuses what it does
+ * not know unless it is zero.  Returns 0 for an empty section.
+ */
+static ssize_t rex_def_size(const char *name, const unsigned char *data, size_t size,
+			    size_t min)
+{
+	__u32 esize = 0, esize_i;
+	size_t i;
+
+	if (!size)
+		return 0;
+	if (size >= sizeof(esize))
+		memcpy(&esize, data, sizeof(esize));
+	if (esize < min || esize % 4 || size % esize) {
+		pr_warn("%s: entry size %u is not %zu or more, a multiple of 4 and a divisor of the section's %zu bytes\n",
+			name, esize, min, size);
+		return -EINVAL;
+	}
+	for (i = 0; i < size / esize; i++) {
+		memcpy(&esize_i, data + i * esize, sizeof(esize_i));
+		if (esize_i != esize) {
+			pr_warn("%s: entry %zu has size %u, entry 0 %u\n", name, i, esize_i, esize);
+			return -EINVAL;
+		}
+	}
+	return esize;
+}
+
 static int rex_parse_maps(struct rex_object *obj, const struct rex_elf *elf)
 {
 	const unsigned char *data;
 	size_t size, i;
+	ssize_t esize;
 	int err;
 
 	err = rex_elf_find_sec(elf, REX_MAPS_SECTION, &data, &size);
@@ -337,12 +372,10 @@ static int rex_parse_maps(struct rex_object *obj, const struct rex_elf *elf)
 		return 0;
 	if (err)
 		return err;
-	if (size % sizeof(struct rex_map_def)) {
-		pr_warn("size of %s (%zu) is not a multiple of %zu\n",
-			REX_MAPS_SECTION, size, sizeof(struct rex_map_def));
-		return -EINVAL;
-	}
-	obj->map_cnt = size / sizeof(struct rex_map_def);
+	esize = rex_def_size(REX_MAPS_SECTION, data, size, REX_MAP_DEF_SIZE_VER0);
+	if (esize <= 0)
+		return esize;
+	obj->map_cnt = size / esize;
 	if (!obj->map_cnt)
 		return 0;
 	obj->maps = calloc(obj->map_cnt, sizeof(*obj->maps));
@@ -352,7 +385,8 @@ static int rex_parse_maps(struct rex_object *obj, const struct rex_elf *elf)
 	for (i = 0; i < obj->map_cnt; i++) {
 		struct rex_map *map = &obj->maps[i];
 
-		memcpy(&map->def, data + i * sizeof(map->def), sizeof(map->def));
+		memcpy(&map->def, data + i * esize,
+		       (size_t)esize < sizeof(map->def) ? (size_t)esize : sizeof(map->def));
 		map->fd = -1;
 		map->reuse_fd = -1;
 		if (!memchr(map->def.name, '\0', sizeof(map->def.name)) || !map->def.name[0]) {
@@ -372,6 +406,7 @@ static int rex_parse_progs(struct rex_object *obj, const struct rex_elf *elf)
 {
 	const unsigned char *data;
 	size_t size, i;
+	ssize_t esize;
 	int err;
 
 	err = rex_elf_find_sec(elf, REX_PROGS_SECTION, &data, &size);
@@ -381,12 +416,10 @@ static int rex_parse_progs(struct rex_object *obj, const struct rex_elf *elf)
 	}
 	if (err)
 		return err;
-	if (size % sizeof(struct rex_prog_def)) {
-		pr_warn("size of %s (%zu) is not a multiple of %zu\n",
-			REX_PROGS_SECTION, size, sizeof(struct rex_prog_def));
-		return -EINVAL;
-	}
-	obj->prog_cnt = size / sizeof(struct rex_prog_def);
+	esize = rex_def_size(REX_PROGS_SECTION, data, size, REX_PROG_DEF_SIZE_VER0);
+	if (esize < 0)
+		return esize;
+	obj->prog_cnt = esize ? size / esize : 0;
 	if (!obj->prog_cnt) {
 		pr_warn("section %s describes no program\n", REX_PROGS_SECTION);
 		return -ENOENT;
@@ -398,7 +431,8 @@ static int rex_parse_progs(struct rex_object *obj, const struct rex_elf *elf)
 	for (i = 0; i < obj->prog_cnt; i++) {
 		struct rex_program *prog = &obj->progs[i];
 
-		memcpy(&prog->def, data + i * sizeof(prog->def), sizeof(prog->def));
+		memcpy(&prog->def, data + i * esize,
+		       (size_t)esize < sizeof(prog->def) ? (size_t)esize : sizeof(prog->def));
 		prog->fd = -1;
 		if (!memchr(prog->def.entry, '\0', sizeof(prog->def.entry)) ||
 		    !prog->def.entry[0]) {

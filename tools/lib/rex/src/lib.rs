@@ -175,6 +175,7 @@ pub mod __private {
         entry: &str,
     ) -> rex_prog_def {
         rex_prog_def {
+            size: core::mem::size_of::<rex_prog_def>() as u32,
             prog_type,
             expected_attach_type: attach_type,
             stack_size: stack,

@@ -78,6 +78,7 @@ const fn def(
     n: [core::ffi::c_char; 16],
 ) -> rex_map_def {
     rex_map_def {
+        size: core::mem::size_of::<rex_map_def>() as u32,
         map_type,
         key_size: key as u32,
         value_size: value as u32,

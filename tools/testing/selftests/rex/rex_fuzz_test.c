@@ -154,6 +154,7 @@ static const struct field rela_fields[] = {
 };
 
 static const struct field prog_fields[] = {
+	FIELD(struct rex_prog_def, size),
 	FIELD(struct rex_prog_def, prog_type), FIELD(struct rex_prog_def, stack_size),
 	FIELD(struct rex_prog_def, ctx_size), FIELD(struct rex_prog_def, entry),
 };
@@ -161,6 +162,7 @@ static const struct field prog_fields[] = {
 static const struct field byte_field[] = { { 0, 1 } };
 
 static const struct field map_fields[] = {
+	FIELD(struct rex_map_def, size),
 	FIELD(struct rex_map_def, map_type), FIELD(struct rex_map_def, key_size),
 	FIELD(struct rex_map_def, value_size), FIELD(struct rex_map_def, max_entries),
 	FIELD(struct rex_map_def, map_flags), FIELD(struct rex_map_def, name),

@@ -8,6 +8,9 @@
 #include "rex_test.h"
 
 REX_IMAGE(xdp_first_light);
+REX_IMAGE(abi_grown);
+REX_IMAGE(abi_grown_prog);
+REX_IMAGE(abi_grown_map);
 
 #define ENTRY "rex_xdp_first_light"
 
@@ -89,6 +92,56 @@ TEST_F(rex, load_run_unload_cycles)
 		ASSERT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval));
 		ASSERT_EQ(1, retval);
 		close(fd);
+	}
+}
+
+/*
+ * Descriptions from a later linux/rex.h, grown by a member this kernel
+ * does not know: loaded when the member is zero, and the program runs
+ * with the map it describes; refused with E2BIG, naming the section, when
+ * the member is set, in the program's or in the map's description.
+ */
+TEST_F(rex, grown_descriptions)
+{
+	static const struct {
+		const unsigned char *start, *end;
+		const char *msg;
+	} set[] = {
+		{ abi_grown_prog_start, abi_grown_prog_end,
+		  "section .rex.progs: entry 0: non-zero bytes past the 84 known" },
+		{ abi_grown_map_start, abi_grown_map_end,
+		  "section .rex.maps: entry 0: non-zero bytes past the 44 known" },
+	};
+	struct rex_object *obj;
+	unsigned char pkt[64];
+	unsigned int i, retval;
+	int fd, map_fd, err;
+
+	obj = rex_object__open_mem(abi_grown_start, abi_grown_end - abi_grown_start);
+	ASSERT_NE(NULL, obj);
+	err = rex_object__load(obj);
+	ASSERT_EQ(0, err) TH_LOG("load failed: %s: %s", strerror(-err), rex_object__log(obj));
+	fd = rex_object__find_prog_fd_by_name(obj, "rex_abi_grown");
+	map_fd = rex_object__find_map_fd_by_name(obj, "runs");
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, map_fd);
+	frame(pkt, sizeof(pkt), 0x0800);
+	for (i = 0; i < 3; i++) {
+		retval = ~0U;
+		ASSERT_EQ(0, rex_test_run(fd, pkt, sizeof(pkt), &retval));
+		EXPECT_EQ(2 /* XDP_PASS */, retval);
+	}
+	EXPECT_EQ(3, rex_u64_get(map_fd, 0));
+	rex_object__close(obj);
+
+	for (i = 0; i < ARRAY_SIZE(set); i++) {
+		obj = rex_object__open_mem(set[i].start, set[i].end - set[i].start);
+		ASSERT_NE(NULL, obj);
+		err = rex_object__load(obj);
+		EXPECT_EQ(-E2BIG, err) TH_LOG("image %u: %s", i, rex_object__log(obj));
+		EXPECT_NE(NULL, strstr(rex_object__log(obj), set[i].msg))
+			TH_LOG("image %u logged '%s'", i, rex_object__log(obj));
+		rex_object__close(obj);
 	}
 }
 

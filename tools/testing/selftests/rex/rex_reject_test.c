@@ -568,6 +568,20 @@ static int entry_too_long(struct image *img)
 	return 0;
 }
 
+/*
+ * One byte longer than a program description's entry field holds
+ * (REX_ENTRY_LEN, NUL included), so no description can name it: refused
+ * as too long, not as a program the image does not describe.
+ */
+static int entry_one_too_long(struct image *img)
+{
+	static char name[REX_ENTRY_LEN + 1];
+
+	memset(name, 'a', REX_ENTRY_LEN);
+	img->entry = name;
+	return 0;
+}
+
 /* More stack than a Rex stack leaves programs (16 KiB less 4 KiB). */
 static int prog_stack_too_big(struct image *img)
 {
@@ -1114,6 +1128,12 @@ FIXTURE_VARIANT_ADD(reject, entry_too_long) {
 	.msg = "entry symbol name is empty or longer than",
 };
 
+FIXTURE_VARIANT_ADD(reject, entry_one_too_long) {
+	.mutate = entry_one_too_long,
+	.err = EINVAL,
+	.msg = "entry symbol name is empty or longer than 63 bytes",
+};
+
 FIXTURE_VARIANT_ADD(reject, unknown_import) {
 	.mutate = unknown_import,
 	.err = ENOENT,
@@ -1207,7 +1227,7 @@ FIXTURE_VARIANT_ADD(reject, prog_def_unterminated) {
 FIXTURE_VARIANT_ADD(reject, prog_defs_size) {
 	.mutate = prog_defs_size,
 	.err = EINVAL,
-	.msg = ".rex.progs: size 76 is not a multiple of 80",
+	.msg = "section .rex.progs: 80 bytes are no whole number of 84-byte entries",
 };
 
 FIXTURE_VARIANT_ADD(reject, dynsym_empty) {
@@ -1859,7 +1879,7 @@ FIXTURE_VARIANT_ADD(bind, maps_section_size) {
 	KPROBE_GETPPID,
 	.mutate = maps_section_size,
 	.err = EINVAL,
-	.msg = "rex: section .rex.maps: size 76 is not a multiple of 40",
+	.msg = "rex: section .rex.maps: 84 bytes are no whole number of 44-byte entries",
 };
 
 FIXTURE_VARIANT_ADD(bind, map_lock_undescribed) {

@@ -58,10 +58,14 @@ struct rex_map;
 	__REX_MAP(_name, _type, _key_size, sizeof(_value_type), _max_entries, 0, \
 		  __builtin_offsetof(_value_type, _lock) + 1)
 
+/* REX_MAP_SYM() - the symbol of map @_name, which the kernel resolves */
+#define REX_MAP_SYM(_name) extern struct rex_map _name
+
 #define __REX_MAP(_name, _type, _key_size, _value_size, _max_entries, _flags, _lock) \
-	extern struct rex_map _name;					\
+	REX_MAP_SYM(_name);						\
 	static const struct rex_map_def __rex_map_##_name		\
 	__rex_desc(REX_MAPS_SECTION) = {				\
+		.size = sizeof(struct rex_map_def),			\
 		.map_type = (_type),					\
 		.key_size = (_key_size),				\
 		.value_size = (_value_size),				\
@@ -79,6 +83,7 @@ struct rex_map;
 #define REX_PROG_DEF(_fn, _prog_type, _expected_attach_type, _stack, _ctx_size) \
 	static const struct rex_prog_def __rex_prog_##_fn		\
 	__rex_desc(REX_PROGS_SECTION) = {				\
+		.size = sizeof(struct rex_prog_def),			\
 		.prog_type = (_prog_type),				\
 		.expected_attach_type = (_expected_attach_type),	\
 		.stack_size = (_stack),					\

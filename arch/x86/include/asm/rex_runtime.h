@@ -3,8 +3,8 @@
  * Rex on x86-64: the per-CPU Rex stacks, known to the stack unwinders, and
  * the switch to them.
  */
-#ifndef _ASM_X86_REX_H
-#define _ASM_X86_REX_H
+#ifndef _ASM_X86_REX_RUNTIME_H
+#define _ASM_X86_REX_RUNTIME_H
 
 #include <linux/types.h>
 
@@ -277,4 +277,4 @@ static __always_inline bool rex_stack_overflow(struct pt_regs *regs, unsigned lo
 
 #endif /* CONFIG_REX */
 
-#endif /* _ASM_X86_REX_H */
+#endif /* _ASM_X86_REX_RUNTIME_H */
