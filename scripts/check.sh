@@ -40,7 +40,7 @@ REX_FILES=(kernel/rex/*.c kernel/rex/*.h include/linux/rex.h)
 # reported in the order of CHECKS once all have run.
 RES=$(mktemp -d)
 trap 'rm -rf "$RES"' EXIT
-CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig rust-refuse rust-tools summary
+CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig uapi-copy rust-refuse rust-tools summary
 	postable bisect matrix)
 
 run_check() {	# name command...
