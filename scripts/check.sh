@@ -40,7 +40,8 @@ REX_FILES=(kernel/rex/*.c kernel/rex/*.h include/linux/rex.h)
 # reported in the order of CHECKS once all have run.
 RES=$(mktemp -d)
 trap 'rm -rf "$RES"' EXIT
-CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig uapi-copy rust-refuse rust-tools summary
+CHECKS=(series kernel-doc w1 sparse coccinelle htmldocs kconfig uapi-copy codespell rust-refuse
+	rust-tools summary
 	postable bisect matrix)
 
 run_check() {	# name command...
@@ -192,6 +193,24 @@ check_uapi_copy() {
 	return $rc
 }
 
+# Spelling of what the series adds: the added lines and the messages of
+# every patch and the cover letter, through codespell (Debian's).  Words it
+# takes for misspellings that are not: Rust's statics, O_WRONLY.
+CODESPELL_IGNORE=statics,wronly
+check_codespell() {
+	local dir p
+	dir=$(mktemp -d)
+	for p in "$REX_SRC"/patches/0*.patch; do
+		awk '/^diff --git/ { d = 1 } !d || (/^\+/ && !/^\+\+\+/)' "$p" \
+			> "$dir/$(basename "$p" .patch)"
+	done
+	(cd "$dir" && codespell -L "$CODESPELL_IGNORE" ./*)
+	local rc=$?
+	rm -rf "$dir"
+	[ $rc = 0 ] && echo "codespell: no misspellings in what the series adds"
+	return $rc
+}
+
 # The kernel builds of the per-patch and matrix checks use every CPU;
 # they run beside the other checks, most of which use one.
 {
@@ -219,6 +238,7 @@ run_check coccinelle check_cocci
 run_check htmldocs check_htmldocs
 run_check kconfig check_kconfig
 run_check uapi-copy check_uapi_copy
+run_check codespell check_codespell
 run_check rust-refuse env REX_RUST_CACHE="$REX_CACHE/rust" \
 	"$TREE/tools/testing/selftests/rex/rust/refuse.sh" -k "$OUT"
 run_check rust-tools env REX_RUST_CACHE="$REX_CACHE/rust" \

@@ -385,6 +385,44 @@ def run_checkpatch(paths, signed, dest=sys.stdout):
     return not bad
 
 
+REX_ENTRY = "REX (NATIVELY COMPILED BPF PROGRAMS)"
+ENTRY_PROBE = "Rex Entry Probe <rex-entry-probe@invalid>"
+
+
+def run_get_maintainer(tree, paths, dest=sys.stdout):
+    """Does get_maintainer.pl send every patch of @paths to the Rex entry,
+    by the files it touches (F:) or by the Rex names it adds (K:)?  Asked
+    in @tree, where the series is applied, with a made-up M: line in the
+    entry that shows whether the entry matched: its list is shared with
+    other BPF entries, and get_maintainer.pl names one role per address."""
+    mnt = os.path.join(tree, "MAINTAINERS")
+    with open(mnt) as f:
+        text = f.read()
+    head = "\n" + REX_ENTRY + "\n"
+    if head not in text:
+        print("get_maintainer: MAINTAINERS has no %s entry" % REX_ENTRY, file=dest)
+        return False
+    with open(mnt, "w") as f:
+        f.write(text.replace(head, head + "M:\t" + ENTRY_PROBE + "\n", 1))
+    missed = []
+    try:
+        for p in paths:
+            r = subprocess.run(["perl", "scripts/get_maintainer.pl", "--no-git",
+                                "--no-git-fallback", p], cwd=tree, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            if ENTRY_PROBE not in r.stdout:
+                missed.append(os.path.basename(p))
+    finally:
+        with open(mnt, "w") as f:
+            f.write(text)
+    for name in missed:
+        print("get_maintainer: %s does not reach the %s entry" % (name, REX_ENTRY),
+              file=dest)
+    if not missed:
+        print("get_maintainer: every patch reaches the %s entry" % REX_ENTRY, file=dest)
+    return not missed
+
+
 def check():
     ok = True
     committed = os.path.join(SRC, "patches")
@@ -445,6 +483,8 @@ def check():
             passed = False
         else:
             print("series: git am onto pristine: ok", file=out)
+            if not run_get_maintainer(am, paths, out):
+                passed = False
 
         if run_checkpatch(paths, author is not None, out):
             print("series: checkpatch --strict: no errors or warnings", file=out)
